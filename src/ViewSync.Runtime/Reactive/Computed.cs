@@ -1,0 +1,201 @@
+using System.Runtime.ExceptionServices;
+
+namespace ViewSync;
+
+/// <summary>A value derived from other signals and computeds, computed lazily and cached.</summary>
+/// <typeparam name="T">The value type.</typeparam>
+/// <remarks>
+/// The function runs only when the value is read and a source changed since the last run. When it
+/// recomputes to a value equal to the previous one (by the comparer), observers are not re-run.
+/// A computed that nobody observes holds no subscription, so it is garbage-collected like any
+/// other object once unreachable. An exception thrown by the function is cached and rethrown by
+/// each read until a source changes. Thread-safe; see <see cref="Reactive"/> for the model.
+/// </remarks>
+public sealed class Computed<T> : ReactiveNode, IReadOnlySignal<T>
+{
+    private readonly Func<T> _compute;
+    private readonly IEqualityComparer<T>? _comparer;
+    private readonly string? _name;
+    private T _value = default!;
+    private ExceptionDispatchInfo? _error;
+
+    /// <summary>The graph version at the last refresh: if nothing was written since, the value is current.</summary>
+    private long _seenGlobalVersion;
+
+    /// <summary>Creates a computed.</summary>
+    /// <param name="compute">Derives the value. It must not write signals.</param>
+    /// <param name="comparer">Decides whether a recomputed value is a change. Defaults to <see cref="EqualityComparer{T}.Default"/>.</param>
+    /// <param name="name">A name for diagnostics and error messages (cycles are reported by name).</param>
+    /// <exception cref="ArgumentNullException"><paramref name="compute"/> is null.</exception>
+    public Computed(Func<T> compute, IEqualityComparer<T>? comparer = null, string? name = null)
+    {
+        ArgumentNullException.ThrowIfNull(compute);
+        _compute = compute;
+        _comparer = comparer;
+        _name = name;
+        Flags = NodeFlags.Outdated;
+        _seenGlobalVersion = ReactiveRuntime.GlobalVersion - 1;
+    }
+
+    internal override string DisplayName => _name is null ? $"Computed<{typeof(T).Name}>" : $"computed '{_name}'";
+
+    /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">The computed read itself while computing (a cycle); the message names it.</exception>
+    public T Get()
+    {
+        using var scope = ReactiveRuntime.Gate.EnterScope();
+        ThrowIfRunning();
+        var link = ReactiveRuntime.Track(this);
+        Refresh();
+        if (link is not null)
+        {
+            link.Version = Version;
+        }
+
+        _error?.Throw();
+        return _value;
+    }
+
+    /// <inheritdoc />
+    /// <exception cref="InvalidOperationException">The computed read itself while computing (a cycle).</exception>
+    public T Peek()
+    {
+        using var scope = ReactiveRuntime.Gate.EnterScope();
+        ThrowIfRunning();
+        Refresh();
+        _error?.Throw();
+        return _value;
+    }
+
+    /// <summary>Returns the current value as text, without tracking.</summary>
+    /// <returns>The value's text, or the exception's message when the computation failed.</returns>
+    public override string ToString()
+    {
+        try
+        {
+            return Peek()?.ToString() ?? string.Empty;
+        }
+        catch (Exception e) when (e is not InvalidOperationException)
+        {
+            return e.Message;
+        }
+    }
+
+    internal override bool Refresh()
+    {
+        Flags &= ~NodeFlags.Notified;
+        if ((Flags & NodeFlags.Running) != 0)
+        {
+            return false;
+        }
+
+        // Subscribed and not marked since: no source can have changed.
+        if ((Flags & (NodeFlags.Outdated | NodeFlags.Tracking)) == NodeFlags.Tracking)
+        {
+            return true;
+        }
+
+        Flags &= ~NodeFlags.Outdated;
+        if (_seenGlobalVersion == ReactiveRuntime.GlobalVersion)
+        {
+            return true;
+        }
+
+        _seenGlobalVersion = ReactiveRuntime.GlobalVersion;
+
+        // Running is set before checking sources so that a source leading back here is seen as a cycle.
+        Flags |= NodeFlags.Running;
+        if (Version > 0 && !ReactiveRuntime.NeedsToRecompute(this))
+        {
+            Flags &= ~NodeFlags.Running;
+            return true;
+        }
+
+        var observer = ReactiveRuntime.Observer;
+        RunningParent = observer;
+        ReactiveRuntime.PrepareSources(this);
+        ReactiveRuntime.Observer = this;
+        try
+        {
+            var value = _compute();
+            if (_error is not null || Version == 0 || !AreEqual(_value, value))
+            {
+                _value = value;
+                _error = null;
+                Version++;
+            }
+        }
+        catch (Exception e)
+        {
+            _value = default!;
+            _error = ExceptionDispatchInfo.Capture(e);
+            Version++;
+        }
+        finally
+        {
+            ReactiveRuntime.Observer = observer;
+            RunningParent = null;
+            ReactiveRuntime.CleanupSources(this);
+            Flags &= ~NodeFlags.Running;
+        }
+
+        return true;
+    }
+
+    internal override void Notify()
+    {
+        if ((Flags & NodeFlags.Notified) == 0)
+        {
+            Flags |= NodeFlags.Outdated | NodeFlags.Notified;
+            for (var link = Targets; link is not null; link = link.NextTarget)
+            {
+                link.Target.Notify();
+            }
+        }
+    }
+
+    internal override void Subscribe(DependencyLink link)
+    {
+        // Subscribe to sources only while observed, so an unobserved computed is not referenced by them.
+        if (Targets is null)
+        {
+            Flags |= NodeFlags.Outdated | NodeFlags.Tracking;
+            for (var source = Sources; source is not null; source = source.NextSource)
+            {
+                source.Source.Subscribe(source);
+            }
+        }
+
+        base.Subscribe(link);
+    }
+
+    internal override void Unsubscribe(DependencyLink link)
+    {
+        if (Targets is null)
+        {
+            return;
+        }
+
+        base.Unsubscribe(link);
+        if (Targets is null)
+        {
+            Flags &= ~NodeFlags.Tracking;
+            for (var source = Sources; source is not null; source = source.NextSource)
+            {
+                source.Source.Unsubscribe(source);
+            }
+        }
+    }
+
+    private bool AreEqual(T a, T b) => _comparer is null ? EqualityComparer<T>.Default.Equals(a, b) : _comparer.Equals(a, b);
+
+    private void ThrowIfRunning()
+    {
+        if ((Flags & NodeFlags.Running) != 0)
+        {
+            throw new InvalidOperationException(
+                $"Cycle detected: {ReactiveRuntime.DescribeCycle(this)}. A computed cannot depend on its own value; " +
+                "break the cycle, or read the other side with Peek() if the dependency is not needed.");
+        }
+    }
+}

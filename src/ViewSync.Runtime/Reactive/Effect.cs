@@ -1,0 +1,332 @@
+using System.Runtime.ExceptionServices;
+
+namespace ViewSync;
+
+/// <summary>
+/// Runs a function now and again whenever a signal or computed it read changes, until disposed.
+/// </summary>
+/// <remarks>
+/// <para>What the function reads is tracked on every run, so branches it stops taking stop
+/// triggering it. Writes inside the function are batched: effects they trigger run after it
+/// returns.</para>
+/// <para><b>Cleanups and ownership.</b> Cleanups registered with <see cref="Reactive.OnCleanup"/>
+/// (or returned from the function) run before the next run and on <see cref="Dispose"/>. Effects
+/// created while this one runs belong to it: they are disposed before its next run and when it is
+/// disposed.</para>
+/// <para><b>Dispatching.</b> With a <see cref="SynchronizationContext"/>, the effect runs only on
+/// that context: a change made on another thread posts the run there (once, however many changes
+/// arrive before it runs). Without one, it runs on the thread that made the change.</para>
+/// <para>Keep a reference or a <c>using</c>: an effect lives as long as the signals it reads.</para>
+/// </remarks>
+public sealed class Effect : ReactiveNode, IDisposable
+{
+    private static readonly SendOrPostCallback s_runPosted = state => ((Effect)state!).RunPosted();
+
+    private readonly SynchronizationContext? _context;
+    private readonly string? _name;
+    private Action? _run;
+    private Func<Action?>? _runWithCleanup;
+    private Action? _cleanup;
+    private bool _hasRun;
+
+    // Ownership tree: children are disposed before each re-run and on dispose.
+    private Effect? _parent;
+    private Effect? _firstChild;
+    private Effect? _prevSibling;
+    private Effect? _nextSibling;
+
+    /// <summary>Next effect in the runtime's list of effects waiting to run.</summary>
+    internal Effect? NextPending;
+
+    /// <summary>Creates an effect and runs it immediately.</summary>
+    /// <param name="run">The code to run; what it reads is tracked.</param>
+    /// <param name="context">When set, every run happens on this context (see the remarks).</param>
+    /// <param name="name">A name for diagnostics.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="run"/> is null.</exception>
+    public Effect(Action run, SynchronizationContext? context = null, string? name = null)
+        : this(context, name)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        _run = run;
+        Start();
+    }
+
+    /// <summary>Creates an effect whose function returns a cleanup, and runs it immediately.</summary>
+    /// <param name="run">The code to run; what it reads is tracked. The cleanup it returns (if any) runs before the next run and on dispose.</param>
+    /// <param name="context">When set, every run happens on this context (see the remarks).</param>
+    /// <param name="name">A name for diagnostics.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="run"/> is null.</exception>
+    public Effect(Func<Action?> run, SynchronizationContext? context = null, string? name = null)
+        : this(context, name)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        _runWithCleanup = run;
+        Start();
+    }
+
+    private Effect(SynchronizationContext? context, string? name)
+    {
+        _context = context;
+        _name = name;
+        Flags = NodeFlags.Tracking;
+    }
+
+    /// <summary>Whether <see cref="Dispose"/> was called (directly or through the owning effect).</summary>
+    public bool IsDisposed
+    {
+        get
+        {
+            using var scope = ReactiveRuntime.Gate.EnterScope();
+            return (Flags & NodeFlags.Disposed) != 0;
+        }
+    }
+
+    internal override string DisplayName => _name is null ? "Effect" : $"effect '{_name}'";
+
+    /// <summary>Stops the effect: it unsubscribes from everything it read, runs its cleanups and disposes the effects it owns.</summary>
+    public void Dispose()
+    {
+        ExceptionDispatchInfo? error;
+        using (ReactiveRuntime.Gate.EnterScope())
+        {
+            if ((Flags & NodeFlags.Disposed) != 0)
+            {
+                return;
+            }
+
+            Flags |= NodeFlags.Disposed;
+            if ((Flags & NodeFlags.Running) != 0)
+            {
+                // Disposed from inside its own run: finished when the run ends.
+                return;
+            }
+
+            error = Teardown();
+            if (error is not null && Reactive.ReportEffectError(this, error.SourceException))
+            {
+                error = null;
+            }
+        }
+
+        error?.Throw();
+    }
+
+    internal void AddCleanup(Action cleanup) => _cleanup += cleanup;
+
+    internal override void Notify()
+    {
+        if ((Flags & NodeFlags.Notified) == 0)
+        {
+            Flags |= NodeFlags.Notified;
+            ReactiveRuntime.Enqueue(this);
+        }
+    }
+
+    /// <summary>Called by the flush for a notified effect whose sources changed.</summary>
+    internal ExceptionDispatchInfo? RunFromFlush()
+    {
+        if (_context is not null && SynchronizationContext.Current != _context)
+        {
+            Post();
+            return null;
+        }
+
+        return Run();
+    }
+
+    private void Start()
+    {
+        ExceptionDispatchInfo? error;
+        using (ReactiveRuntime.Gate.EnterScope())
+        {
+            if (ReactiveRuntime.Owner is { } owner)
+            {
+                owner.Adopt(this);
+            }
+
+            if (_context is not null && SynchronizationContext.Current != _context)
+            {
+                Post();
+                return;
+            }
+
+            error = Run();
+            if (error is not null && Reactive.ReportEffectError(this, error.SourceException))
+            {
+                error = null;
+            }
+
+            if (error is not null)
+            {
+                // The caller never gets this effect, so it must not stay subscribed.
+                Dispose();
+            }
+        }
+
+        error?.Throw();
+    }
+
+    private ExceptionDispatchInfo? Run()
+    {
+        if ((Flags & NodeFlags.Running) != 0)
+        {
+            throw new InvalidOperationException($"Cycle detected: {DisplayName} triggered itself while running.");
+        }
+
+        Flags |= NodeFlags.Running;
+        _hasRun = true;
+        var error = RunCleanups();
+        ReactiveRuntime.PrepareSources(this);
+        ReactiveRuntime.StartBatch();
+        var observer = ReactiveRuntime.Observer;
+        var owner = ReactiveRuntime.Owner;
+        RunningParent = observer;
+        ReactiveRuntime.Observer = this;
+        ReactiveRuntime.Owner = this;
+        try
+        {
+            if ((Flags & NodeFlags.Disposed) == 0)
+            {
+                if (_run is not null)
+                {
+                    _run();
+                }
+                else if (_runWithCleanup?.Invoke() is { } cleanup)
+                {
+                    AddCleanup(cleanup);
+                }
+            }
+        }
+        catch (Exception e)
+        {
+            error ??= ExceptionDispatchInfo.Capture(e);
+        }
+        finally
+        {
+            ReactiveRuntime.Observer = observer;
+            ReactiveRuntime.Owner = owner;
+            RunningParent = null;
+            ReactiveRuntime.CleanupSources(this);
+            Flags &= ~NodeFlags.Running;
+            if ((Flags & NodeFlags.Disposed) != 0)
+            {
+                error ??= Teardown();
+            }
+
+            ReactiveRuntime.EndBatch();
+        }
+
+        return error;
+    }
+
+    private void Post()
+    {
+        if ((Flags & NodeFlags.Scheduled) == 0)
+        {
+            Flags |= NodeFlags.Scheduled;
+            _context!.Post(s_runPosted, this);
+        }
+    }
+
+    private void RunPosted()
+    {
+        ExceptionDispatchInfo? error = null;
+        using (ReactiveRuntime.Gate.EnterScope())
+        {
+            Flags &= ~NodeFlags.Scheduled;
+            if ((Flags & NodeFlags.Disposed) == 0 && (!_hasRun || ReactiveRuntime.NeedsToRecompute(this)))
+            {
+                error = Run();
+                if (error is not null && Reactive.ReportEffectError(this, error.SourceException))
+                {
+                    error = null;
+                }
+            }
+        }
+
+        // Unhandled: surface it on the context, as a UI framework does with its own callbacks.
+        error?.Throw();
+    }
+
+    private void Adopt(Effect child)
+    {
+        child._parent = this;
+        child._nextSibling = _firstChild;
+        if (_firstChild is not null)
+        {
+            _firstChild._prevSibling = child;
+        }
+
+        _firstChild = child;
+    }
+
+    private void Orphan()
+    {
+        if (_parent is null)
+        {
+            return;
+        }
+
+        if (_prevSibling is not null)
+        {
+            _prevSibling._nextSibling = _nextSibling;
+        }
+        else
+        {
+            _parent._firstChild = _nextSibling;
+        }
+
+        if (_nextSibling is not null)
+        {
+            _nextSibling._prevSibling = _prevSibling;
+        }
+
+        _parent = _prevSibling = _nextSibling = null;
+    }
+
+    /// <summary>Disposes owned effects, then runs this effect's cleanups. Returns the first exception.</summary>
+    private ExceptionDispatchInfo? RunCleanups()
+    {
+        ExceptionDispatchInfo? error = null;
+        while (_firstChild is { } child)
+        {
+            child.Flags |= NodeFlags.Disposed;
+            var childError = (child.Flags & NodeFlags.Running) != 0 ? null : child.Teardown();
+            child.Orphan();
+            error ??= childError;
+        }
+
+        var cleanup = _cleanup;
+        _cleanup = null;
+        if (cleanup is null)
+        {
+            return error;
+        }
+
+        // Run each cleanup even when an earlier one throws.
+        foreach (var single in cleanup.HasSingleTarget ? [cleanup] : cleanup.GetInvocationList())
+        {
+            try
+            {
+                ((Action)single)();
+            }
+            catch (Exception e)
+            {
+                error ??= ExceptionDispatchInfo.Capture(e);
+            }
+        }
+
+        return error;
+    }
+
+    /// <summary>Final disposal: unsubscribe, run cleanups, leave the owner.</summary>
+    private ExceptionDispatchInfo? Teardown()
+    {
+        ReactiveRuntime.UnsubscribeAll(this);
+        _run = null;
+        _runWithCleanup = null;
+        var error = RunCleanups();
+        Orphan();
+        return error;
+    }
+}

@@ -1,0 +1,146 @@
+namespace ViewSync;
+
+/// <summary>
+/// Batching, untracked reads, effect cleanups and the error hook of the reactive graph.
+/// </summary>
+/// <remarks>
+/// <para><b>Model.</b> <see cref="Signal{T}"/> holds a value, <see cref="Computed{T}"/> derives one
+/// lazily and caches it, and <see cref="Effect"/> runs code whenever what it read changes. Updates are
+/// synchronous and glitch-free: when <see cref="Signal{T}.Set"/> returns (outside a batch) every
+/// affected effect has run exactly once and saw a consistent graph.</para>
+/// <para><b>Threading.</b> Any thread may read and write. The whole graph is guarded by one
+/// re-entrant lock, held for the duration of a read, a write and the effects that the write runs,
+/// so concurrent writes are serialised: none is lost, and an effect never runs on two threads at
+/// once. Effects run on the thread that completed the write, unless the effect was created with a
+/// <see cref="SynchronizationContext"/>, in which case its runs are posted there (that is how UI
+/// apps receive changes made by the sync loop on their UI thread). Because the lock is held while
+/// effects and computeds run, their code must not block waiting for another thread that itself
+/// reads or writes signals (for example <c>Dispatcher.Invoke</c>); post instead.</para>
+/// <para><b>Errors.</b> An exception thrown by a computed is cached and rethrown by each read until
+/// a source changes. An exception thrown by an effect (or one of its cleanups) does not stop the
+/// other effects: it is passed to <see cref="EffectFailed"/>; when no handler is attached it is
+/// rethrown from the write (or batch, or effect constructor) that ran the effect, after every
+/// other effect has run.</para>
+/// </remarks>
+public static class Reactive
+{
+    /// <summary>
+    /// Raised when an effect or one of its cleanups throws. Handlers run on the thread that ran the
+    /// effect, while the graph's lock is held. When no handler is attached the exception is rethrown
+    /// to the code whose write triggered the effect.
+    /// </summary>
+    public static event EventHandler<EffectFailedEventArgs>? EffectFailed;
+
+    /// <summary>
+    /// Runs <paramref name="action"/> as one transaction: effects triggered by its writes run once,
+    /// after the outermost batch ends. Reads inside the batch already see the new values.
+    /// </summary>
+    /// <param name="action">The writes to group.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="action"/> is null.</exception>
+    public static void Batch(Action action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        using var scope = ReactiveRuntime.Gate.EnterScope();
+        ReactiveRuntime.StartBatch();
+        try
+        {
+            action();
+        }
+        finally
+        {
+            ReactiveRuntime.EndBatch();
+        }
+    }
+
+    /// <summary>Runs <paramref name="func"/> as one batch (see <see cref="Batch(Action)"/>) and returns its result.</summary>
+    /// <typeparam name="T">The result type.</typeparam>
+    /// <param name="func">The writes to group.</param>
+    /// <returns>What <paramref name="func"/> returned.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="func"/> is null.</exception>
+    public static T Batch<T>(Func<T> func)
+    {
+        ArgumentNullException.ThrowIfNull(func);
+        using var scope = ReactiveRuntime.Gate.EnterScope();
+        ReactiveRuntime.StartBatch();
+        try
+        {
+            return func();
+        }
+        finally
+        {
+            ReactiveRuntime.EndBatch();
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="func"/> without recording what it reads: the running computed or effect
+    /// will not re-run when those values change.
+    /// </summary>
+    /// <typeparam name="T">The result type.</typeparam>
+    /// <param name="func">The reads to leave untracked.</param>
+    /// <returns>What <paramref name="func"/> returned.</returns>
+    /// <exception cref="ArgumentNullException"><paramref name="func"/> is null.</exception>
+    public static T Untracked<T>(Func<T> func)
+    {
+        ArgumentNullException.ThrowIfNull(func);
+        using var scope = ReactiveRuntime.Gate.EnterScope();
+        var observer = ReactiveRuntime.Observer;
+        ReactiveRuntime.Observer = null;
+        try
+        {
+            return func();
+        }
+        finally
+        {
+            ReactiveRuntime.Observer = observer;
+        }
+    }
+
+    /// <summary>Runs <paramref name="action"/> without recording what it reads (see <see cref="Untracked{T}(Func{T})"/>).</summary>
+    /// <param name="action">The reads to leave untracked.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="action"/> is null.</exception>
+    public static void Untracked(Action action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        using var scope = ReactiveRuntime.Gate.EnterScope();
+        var observer = ReactiveRuntime.Observer;
+        ReactiveRuntime.Observer = null;
+        try
+        {
+            action();
+        }
+        finally
+        {
+            ReactiveRuntime.Observer = observer;
+        }
+    }
+
+    /// <summary>
+    /// Registers <paramref name="cleanup"/> with the effect that is running now. It runs before the
+    /// effect's next run and when the effect is disposed.
+    /// </summary>
+    /// <param name="cleanup">The cleanup, for example one that unsubscribes from an event.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="cleanup"/> is null.</exception>
+    /// <exception cref="InvalidOperationException">No effect is running on this thread.</exception>
+    public static void OnCleanup(Action cleanup)
+    {
+        ArgumentNullException.ThrowIfNull(cleanup);
+        using var scope = ReactiveRuntime.Gate.EnterScope();
+        var owner = ReactiveRuntime.Owner ?? throw new InvalidOperationException(
+            "Reactive.OnCleanup must be called while an effect runs, from inside the effect's function.");
+        owner.AddCleanup(cleanup);
+    }
+
+    /// <summary>Passes an effect's exception to <see cref="EffectFailed"/>; false when nobody listens.</summary>
+    internal static bool ReportEffectError(Effect effect, Exception exception)
+    {
+        var handler = EffectFailed;
+        if (handler is null)
+        {
+            return false;
+        }
+
+        handler(null, new EffectFailedEventArgs(effect, exception));
+        return true;
+    }
+}

@@ -1,0 +1,245 @@
+using System.Runtime.ExceptionServices;
+
+namespace ViewSync;
+
+/// <summary>
+/// The graph's shared state and the push-pull algorithm (after Preact signals): a write pushes
+/// "maybe changed" marks down to effects; effects then pull, and each computed recomputes only
+/// if a source's version moved. All of it runs under <see cref="Gate"/>.
+/// </summary>
+internal static class ReactiveRuntime
+{
+    /// <summary>Effects that keep re-triggering each other this many rounds are a cycle.</summary>
+    private const int MaxFlushRounds = 100;
+
+    /// <summary>The one lock of the graph. Re-entrant, so effects may read and write freely.</summary>
+    internal static readonly Lock Gate = new();
+
+    /// <summary>The computed or effect that is running now, which records what it reads.</summary>
+    internal static ReactiveNode? Observer;
+
+    /// <summary>The effect whose run owns effects and cleanups created now.</summary>
+    internal static Effect? Owner;
+
+    /// <summary>Bumped on every signal write: a computed that saw this version is up to date without checking.</summary>
+    internal static long GlobalVersion;
+
+    private static Effect? s_pendingEffects;
+    private static int s_batchDepth;
+    private static int s_flushRound;
+
+    internal static void StartBatch() => s_batchDepth++;
+
+    /// <summary>Leaves a batch; leaving the outermost one runs the effects it triggered, each once.</summary>
+    internal static void EndBatch()
+    {
+        if (s_batchDepth > 1)
+        {
+            s_batchDepth--;
+            return;
+        }
+
+        ExceptionDispatchInfo? unhandled = null;
+        try
+        {
+            while (s_pendingEffects is not null)
+            {
+                var effect = s_pendingEffects;
+                s_pendingEffects = null;
+                s_flushRound++;
+                while (effect is not null)
+                {
+                    var next = effect.NextPending;
+                    effect.NextPending = null;
+                    effect.Flags &= ~NodeFlags.Notified;
+                    if ((effect.Flags & NodeFlags.Disposed) == 0 && NeedsToRecompute(effect))
+                    {
+                        var error = effect.RunFromFlush();
+                        if (error is not null && !Reactive.ReportEffectError(effect, error.SourceException))
+                        {
+                            unhandled ??= error;
+                        }
+                    }
+
+                    effect = next;
+                }
+            }
+        }
+        finally
+        {
+            s_flushRound = 0;
+            s_batchDepth--;
+        }
+
+        unhandled?.Throw();
+    }
+
+    internal static void Enqueue(Effect effect)
+    {
+        effect.NextPending = s_pendingEffects;
+        s_pendingEffects = effect;
+    }
+
+    internal static void ThrowIfEndlessLoop(ReactiveNode written)
+    {
+        if (s_flushRound > MaxFlushRounds)
+        {
+            throw new InvalidOperationException(
+                $"Cycle detected: effects kept writing {written.DisplayName} and re-triggering each other for {MaxFlushRounds} rounds. " +
+                "An effect must not write a signal that it (or an effect it triggers) reads; derive the value with a Computed instead.");
+        }
+    }
+
+    /// <summary>True when one of the observer's sources has a version the observer has not seen.</summary>
+    internal static bool NeedsToRecompute(ReactiveNode target)
+    {
+        for (var link = target.Sources; link is not null; link = link.NextSource)
+        {
+            // Check the version first: refreshing a computed is the expensive part.
+            if (link.Source.Version != link.Version || !link.Source.Refresh() || link.Source.Version != link.Version)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Records that the running observer read <paramref name="source"/>, reusing the link from its last run.</summary>
+    internal static DependencyLink? Track(ReactiveNode source)
+    {
+        var observer = Observer;
+        if (observer is null)
+        {
+            return null;
+        }
+
+        var link = source.CurrentLink;
+        if (link is null || link.Target != observer)
+        {
+            // A new source: append it to the observer's list (Sources is the tail while running).
+            link = new DependencyLink(source, observer)
+            {
+                PrevSource = observer.Sources,
+                Rollback = link,
+            };
+            if (observer.Sources is not null)
+            {
+                observer.Sources.NextSource = link;
+            }
+
+            observer.Sources = link;
+            source.CurrentLink = link;
+            if ((observer.Flags & NodeFlags.Tracking) != 0)
+            {
+                source.Subscribe(link);
+            }
+
+            return link;
+        }
+
+        if (link.Version == DependencyLink.Unused)
+        {
+            // Read again in this run: keep the link and move it to the tail so the list stays in read order.
+            link.Version = 0;
+            if (link.NextSource is not null)
+            {
+                link.NextSource.PrevSource = link.PrevSource;
+                if (link.PrevSource is not null)
+                {
+                    link.PrevSource.NextSource = link.NextSource;
+                }
+
+                link.PrevSource = observer.Sources;
+                link.NextSource = null;
+                observer.Sources!.NextSource = link;
+                observer.Sources = link;
+            }
+
+            return link;
+        }
+
+        // Already read earlier in this same run.
+        return null;
+    }
+
+    /// <summary>Before a run: mark every link unused and point each source at its link.</summary>
+    internal static void PrepareSources(ReactiveNode target)
+    {
+        for (var link = target.Sources; link is not null; link = link.NextSource)
+        {
+            var rollback = link.Source.CurrentLink;
+            if (rollback is not null)
+            {
+                link.Rollback = rollback;
+            }
+
+            link.Source.CurrentLink = link;
+            link.Version = DependencyLink.Unused;
+            if (link.NextSource is null)
+            {
+                target.Sources = link;
+                break;
+            }
+        }
+    }
+
+    /// <summary>After a run: drop links that were not read again and restore the sources' pointers.</summary>
+    internal static void CleanupSources(ReactiveNode target)
+    {
+        var link = target.Sources;
+        DependencyLink? head = null;
+        while (link is not null)
+        {
+            var prev = link.PrevSource;
+            if (link.Version == DependencyLink.Unused)
+            {
+                link.Source.Unsubscribe(link);
+                if (prev is not null)
+                {
+                    prev.NextSource = link.NextSource;
+                }
+
+                if (link.NextSource is not null)
+                {
+                    link.NextSource.PrevSource = prev;
+                }
+            }
+            else
+            {
+                head = link;
+            }
+
+            link.Source.CurrentLink = link.Rollback;
+            link.Rollback = null;
+            link = prev;
+        }
+
+        target.Sources = head;
+    }
+
+    /// <summary>Unsubscribes an observer from all its sources, e.g. when an effect is disposed.</summary>
+    internal static void UnsubscribeAll(ReactiveNode target)
+    {
+        for (var link = target.Sources; link is not null; link = link.NextSource)
+        {
+            link.Source.Unsubscribe(link);
+        }
+
+        target.Sources = null;
+    }
+
+    /// <summary>Builds "a → b → a" from the running observers, for the cycle message.</summary>
+    internal static string DescribeCycle(ReactiveNode reentered)
+    {
+        var names = new List<string> { reentered.DisplayName };
+        for (var node = Observer; node is not null && node != reentered; node = node.RunningParent)
+        {
+            names.Add(node.DisplayName);
+        }
+
+        names.Add(reentered.DisplayName);
+        names.Reverse(1, names.Count - 2);
+        return string.Join(" -> ", names);
+    }
+}

@@ -1,0 +1,103 @@
+namespace ViewSync;
+
+/// <summary>A reactive value that is set from outside the graph.</summary>
+/// <typeparam name="T">The value type.</typeparam>
+/// <remarks>
+/// Reading with <see cref="Get"/> inside a <see cref="Computed{T}"/> or an <see cref="Effect"/>
+/// subscribes it; <see cref="Set"/> with a value that differs (by the signal's comparer) re-runs
+/// the effects that depend on it before returning. Thread-safe; see <see cref="Reactive"/> for the
+/// threading model.
+/// </remarks>
+public sealed class Signal<T> : ReactiveNode, IReadOnlySignal<T>
+{
+    private readonly IEqualityComparer<T>? _comparer;
+    private readonly string? _name;
+    private T _value;
+
+    /// <summary>Creates a signal.</summary>
+    /// <param name="initialValue">The starting value.</param>
+    /// <param name="comparer">Decides whether a new value is a change. Defaults to <see cref="EqualityComparer{T}.Default"/>.</param>
+    /// <param name="name">A name for diagnostics and error messages.</param>
+    public Signal(T initialValue, IEqualityComparer<T>? comparer = null, string? name = null)
+    {
+        _value = initialValue;
+        _comparer = comparer;
+        _name = name;
+    }
+
+    internal override string DisplayName => _name is null ? $"Signal<{typeof(T).Name}>" : $"signal '{_name}'";
+
+    /// <inheritdoc />
+    public T Get()
+    {
+        using var scope = ReactiveRuntime.Gate.EnterScope();
+        var link = ReactiveRuntime.Track(this);
+        if (link is not null)
+        {
+            link.Version = Version;
+        }
+
+        return _value;
+    }
+
+    /// <inheritdoc />
+    public T Peek()
+    {
+        using var scope = ReactiveRuntime.Gate.EnterScope();
+        return _value;
+    }
+
+    /// <summary>
+    /// Sets the value. When it differs from the current one, dependent computeds are marked and
+    /// dependent effects run before this returns (or when the enclosing batch ends).
+    /// </summary>
+    /// <param name="value">The new value.</param>
+    /// <exception cref="InvalidOperationException">Effects kept re-triggering each other (a cycle).</exception>
+    public void Set(T value)
+    {
+        using var scope = ReactiveRuntime.Gate.EnterScope();
+        SetLocked(value);
+    }
+
+    /// <summary>
+    /// Replaces the value with <paramref name="update"/> applied to the current one, atomically with
+    /// respect to other threads' writes.
+    /// </summary>
+    /// <param name="update">Computes the new value from the current one.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="update"/> is null.</exception>
+    public void Update(Func<T, T> update)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        using var scope = ReactiveRuntime.Gate.EnterScope();
+        SetLocked(update(_value));
+    }
+
+    /// <summary>Returns the current value as text, without tracking.</summary>
+    /// <returns>The value's text.</returns>
+    public override string ToString() => Peek()?.ToString() ?? string.Empty;
+
+    private void SetLocked(T value)
+    {
+        if (_comparer is null ? EqualityComparer<T>.Default.Equals(_value, value) : _comparer.Equals(_value, value))
+        {
+            return;
+        }
+
+        ReactiveRuntime.ThrowIfEndlessLoop(this);
+        _value = value;
+        Version++;
+        ReactiveRuntime.GlobalVersion++;
+        ReactiveRuntime.StartBatch();
+        try
+        {
+            for (var link = Targets; link is not null; link = link.NextTarget)
+            {
+                link.Target.Notify();
+            }
+        }
+        finally
+        {
+            ReactiveRuntime.EndBatch();
+        }
+    }
+}
