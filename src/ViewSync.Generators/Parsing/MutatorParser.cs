@@ -1,0 +1,128 @@
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ViewSync.Generators.Helpers;
+using ViewSync.Generators.Models;
+
+namespace ViewSync.Generators.Parsing;
+
+/// <summary>Reads a <c>[Mutator]</c> method into a <see cref="MutatorModel"/>. Invalid ones are left to the analyzer.</summary>
+internal static class MutatorParser
+{
+    public static MutatorModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (context.TargetSymbol is not IMethodSymbol method || context.Attributes.Length == 0 ||
+            context.Attributes[0].ConstructorArguments.FirstOrDefault().Value is not string name || string.IsNullOrWhiteSpace(name) ||
+            !method.IsStatic || method.IsGenericMethod || method.Parameters.Length == 0 ||
+            method.Parameters.Any(p => p.RefKind != RefKind.None || p.IsParams))
+        {
+            return null;
+        }
+
+        var database = FindDatabase(method, context.SemanticModel, cancellationToken);
+        if (database is null)
+        {
+            return null;
+        }
+
+        var parameters = method.Parameters.Skip(1).Select(ReadParameter).ToEquatableArray();
+        return new MutatorModel(name, method.ContainingType.FullName(), method.ContainingType.Name, method.Name, database.FullName(), parameters);
+    }
+
+    /// <summary>
+    /// The <c>[SyncDatabase]</c> class whose <c>Tx</c> is the method's first parameter. The generator
+    /// runs before <c>Tx</c> exists, so when the type does not bind yet it is read from the syntax
+    /// (<c>TodoDb.Tx</c>, or plain <c>Tx</c> inside the database class).
+    /// </summary>
+    public static INamedTypeSymbol? FindDatabase(IMethodSymbol method, SemanticModel? semanticModel, CancellationToken cancellationToken)
+    {
+        var first = method.Parameters[0].Type;
+        if (first is INamedTypeSymbol { TypeKind: not TypeKind.Error, Name: KnownNames.TxTypeName, ContainingType: { } bound } && IsDatabase(bound))
+        {
+            return bound;
+        }
+
+        if (semanticModel is null || method.DeclaringSyntaxReferences.FirstOrDefault()?.GetSyntax(cancellationToken) is not MethodDeclarationSyntax syntax ||
+            syntax.ParameterList.Parameters.FirstOrDefault()?.Type is not { } typeSyntax)
+        {
+            return null;
+        }
+
+        switch (typeSyntax)
+        {
+            case QualifiedNameSyntax { Right.Identifier.ValueText: KnownNames.TxTypeName } qualified:
+                return semanticModel.GetSymbolInfo(qualified.Left, cancellationToken).Symbol is INamedTypeSymbol left && IsDatabase(left) ? left : null;
+            case IdentifierNameSyntax { Identifier.ValueText: KnownNames.TxTypeName }:
+                for (var outer = method.ContainingType; outer is not null; outer = outer.ContainingType)
+                {
+                    if (IsDatabase(outer))
+                    {
+                        return outer;
+                    }
+                }
+
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    public static bool IsDatabase(INamedTypeSymbol type) =>
+        type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == KnownNames.SyncDatabaseAttribute);
+
+    private static ParameterModel ReadParameter(IParameterSymbol parameter)
+    {
+        var type = parameter.Type;
+        var isNullableValue = type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T };
+        var underlying = isNullableValue ? ((INamedTypeSymbol)type).TypeArguments[0] : type;
+        var kind = KindOf(underlying);
+        var isNullable = isNullableValue || (type.IsReferenceType && parameter.NullableAnnotation == NullableAnnotation.Annotated);
+        var written = type.ToDisplayString(SymbolFormats.FullyQualifiedNullable);
+        var jsonType = underlying.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+        return new ParameterModel(parameter.Name, written, kind, isNullable, jsonType, DefaultLiteral(parameter, kind));
+    }
+
+    /// <summary>Primitive kinds are written directly; everything else (enums included) goes through the app's JSON context.</summary>
+    public static ArgumentKind KindOf(ITypeSymbol type) => type.SpecialType switch
+    {
+        SpecialType.System_String => ArgumentKind.String,
+        SpecialType.System_Boolean => ArgumentKind.Boolean,
+        SpecialType.System_Int32 => ArgumentKind.Int32,
+        SpecialType.System_Int64 => ArgumentKind.Int64,
+        SpecialType.System_Double => ArgumentKind.Double,
+        SpecialType.System_Single => ArgumentKind.Single,
+        SpecialType.System_Decimal => ArgumentKind.Decimal,
+        SpecialType.System_DateTime => ArgumentKind.DateTime,
+        _ => type.ToDisplayString() switch
+        {
+            "System.Guid" => ArgumentKind.Guid,
+            "System.DateTimeOffset" => ArgumentKind.DateTimeOffset,
+            _ => ArgumentKind.Json,
+        },
+    };
+
+    private static string? DefaultLiteral(IParameterSymbol parameter, ArgumentKind kind)
+    {
+        if (!parameter.HasExplicitDefaultValue)
+        {
+            return null;
+        }
+
+        return parameter.ExplicitDefaultValue switch
+        {
+            null => "default",
+            var other when kind == ArgumentKind.Json => $"({parameter.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)})({System.Convert.ToString(other, CultureInfo.InvariantCulture)})",
+            string text => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(text, quote: true),
+            bool flag => flag ? "true" : "false",
+            decimal number => number.ToString(CultureInfo.InvariantCulture) + "m",
+            double number => number.ToString("R", CultureInfo.InvariantCulture) + "d",
+            float number => number.ToString("R", CultureInfo.InvariantCulture) + "f",
+            long number => number.ToString(CultureInfo.InvariantCulture) + "L",
+            int number => number.ToString(CultureInfo.InvariantCulture),
+            _ => "default",
+        };
+    }
+}

@@ -1,0 +1,88 @@
+using System.Collections.Immutable;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.Diagnostics;
+using ViewSync.Generators.Diagnostics;
+
+namespace ViewSync.Generators.Tests.Support;
+
+/// <summary>Compiles C# with the ViewSync generator (and System.Text.Json's, as a real build runs both).</summary>
+internal static class GeneratorHarness
+{
+    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Preview);
+
+    private static readonly Lazy<ImmutableArray<MetadataReference>> s_references = new(() =>
+    {
+        var trusted = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator);
+        var references = trusted
+            .Where(path => Path.GetFileName(path) is var name && (name.StartsWith("System.", StringComparison.Ordinal) || name is "mscorlib.dll" or "netstandard.dll"))
+            .Select(path => (MetadataReference)MetadataReference.CreateFromFile(path))
+            .ToList();
+        references.Add(MetadataReference.CreateFromFile(typeof(SyncEntityAttribute).Assembly.Location));
+        references.Add(MetadataReference.CreateFromFile(typeof(ViewSync.Mutators.MutatorTable).Assembly.Location));
+        return [.. references];
+    });
+
+    private static readonly Lazy<ISourceGenerator> s_jsonGenerator = new(() =>
+    {
+        // The JSON generator ships in the shared framework's reference pack, next to the runtime this test runs on.
+        var runtimeDirectory = Path.GetDirectoryName(typeof(object).Assembly.Location)!;
+        var dotnetRoot = Path.GetFullPath(Path.Combine(runtimeDirectory, "..", "..", ".."));
+        var version = Environment.Version;
+        var path = Directory.EnumerateDirectories(Path.Combine(dotnetRoot, "packs", "Microsoft.NETCore.App.Ref"), $"{version.Major}.*")
+            .Select(dir => Path.Combine(dir, "analyzers", "dotnet", "cs", "System.Text.Json.SourceGeneration.dll"))
+            .Where(File.Exists)
+            .OrderByDescending(p => p, StringComparer.Ordinal)
+            .First();
+        var assembly = Assembly.LoadFrom(path);
+        var type = assembly.GetTypes().Single(t => t.Name == "JsonSourceGenerator");
+        return ((IIncrementalGenerator)Activator.CreateInstance(type)!).AsSourceGenerator();
+    });
+
+    public static CSharpCompilation Compile(params string[] sources) =>
+        CSharpCompilation.Create(
+            "App",
+            sources.Select((source, i) => CSharpSyntaxTree.ParseText(source, ParseOptions, path: $"Source{i}.cs")),
+            s_references.Value,
+            new CSharpCompilationOptions(
+                OutputKind.DynamicallyLinkedLibrary,
+                nullableContextOptions: NullableContextOptions.Enable,
+                generalDiagnosticOption: ReportDiagnostic.Error));
+
+    public static GeneratorDriver CreateDriver(bool withJson = true)
+    {
+        ISourceGenerator[] generators = withJson
+            ? [new ViewSyncGenerator().AsSourceGenerator(), s_jsonGenerator.Value]
+            : [new ViewSyncGenerator().AsSourceGenerator()];
+        return CSharpGeneratorDriver.Create(
+            generators,
+            parseOptions: ParseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+    }
+
+    /// <summary>Runs the generators; returns the compilation with their output and the ViewSync generator's result.</summary>
+    public static (Compilation Output, GeneratorRunResult Result) Run(CSharpCompilation compilation)
+    {
+        var driver = CreateDriver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out _);
+        var result = driver.GetRunResult().Results.Single(r => r.Generator.GetGeneratorType() == typeof(ViewSyncGenerator));
+        return (output, result);
+    }
+
+    /// <summary>The generated sources of the ViewSync generator, by hint name.</summary>
+    public static IReadOnlyDictionary<string, string> Generated(params string[] sources)
+    {
+        var (_, result) = Run(Compile(sources));
+        Assert.Null(result.Exception);
+        return result.GeneratedSources.ToDictionary(s => s.HintName, s => s.SourceText.ToString());
+    }
+
+    /// <summary>Every diagnostic of the compiled output (compiler and ViewSync analyzer), warnings included.</summary>
+    public static async Task<ImmutableArray<Diagnostic>> DiagnosticsAsync(params string[] sources)
+    {
+        var (output, _) = Run(Compile(sources));
+        var analyzed = output.WithAnalyzers([new ViewSyncAnalyzer()]);
+        var all = await analyzed.GetAllDiagnosticsAsync();
+        return [.. all.Where(d => d.Severity >= DiagnosticSeverity.Warning)];
+    }
+}
