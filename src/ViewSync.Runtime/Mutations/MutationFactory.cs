@@ -7,7 +7,7 @@ namespace ViewSync.Mutations;
 /// </summary>
 /// <remarks>
 /// Start it from the last sequence number the persistence layer loaded
-/// (<c>PersistedState.LastSeq</c>) so numbers keep increasing across restarts.
+/// (<see cref="Persistence.PersistedState.LastSeq"/>) so numbers keep increasing across restarts.
 /// <see cref="Create"/> is thread-safe: concurrent callers get distinct numbers. When mutations are
 /// also appended to a queue, mint and append under the same lock so queue order matches
 /// sequence order.
