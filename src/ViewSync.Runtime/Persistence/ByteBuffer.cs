@@ -18,6 +18,8 @@ internal sealed class ByteBuffer : IBufferWriter<byte>
 
     public int Length { get; private set; }
 
+    public int Capacity => _bytes.Length;
+
     public ReadOnlySpan<byte> WrittenSpan => _bytes.AsSpan(0, Length);
 
     public Span<byte> WrittenSpanForPatching => _bytes.AsSpan(0, Length);

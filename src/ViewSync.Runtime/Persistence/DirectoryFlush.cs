@@ -12,12 +12,13 @@ internal static class DirectoryFlush
     private const int ReadOnly = 0; // O_RDONLY is 0 on Linux, macOS and the BSDs.
 
     /// <summary>Best effort: file systems that cannot flush a directory are left alone.</summary>
-    public static void Flush(string directory)
+    /// <returns><see langword="true"/> when the directory was flushed; <see langword="false"/> when the platform or file system cannot.</returns>
+    public static bool Flush(string directory)
     {
         // Windows has no directory handle to flush; NTFS journals renames itself.
         if (!(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD()))
         {
-            return;
+            return false;
         }
 
         var path = Encoding.UTF8.GetBytes(directory + "\0");
@@ -28,17 +29,17 @@ internal static class DirectoryFlush
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
-            return;
+            return false;
         }
 
         if (fd < 0)
         {
-            return;
+            return false;
         }
 
         try
         {
-            _ = FSync(fd);
+            return FSync(fd) == 0;
         }
         finally
         {

@@ -51,7 +51,10 @@ public sealed class FilePersistence : IPersistence
     private readonly string _storePath;
     private readonly string _lockPath;
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private readonly ByteBuffer _buffer = new(4096);
+    private const int BufferSize = 4096;
+    private const int MaxRetainedBufferSize = 1024 * 1024;
+
+    private ByteBuffer _buffer = new(BufferSize);
     private FileStream? _lock;
     private SafeFileHandle? _journal;
     private long _journalLength;
@@ -154,10 +157,11 @@ public sealed class FilePersistence : IPersistence
         {
             var state = Loaded(nameof(RemoveAsync));
             var pending = new List<string>(ids.Count);
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var id in ids)
             {
                 ArgumentNullException.ThrowIfNull(id, nameof(ids));
-                if (state.Pending.Contains(id) && !pending.Contains(id, StringComparer.Ordinal))
+                if (state.Pending.Contains(id) && seen.Add(id))
                 {
                     pending.Add(id);
                 }
@@ -218,7 +222,7 @@ public sealed class FilePersistence : IPersistence
         ArgumentNullException.ThrowIfNull(confirmedState);
         cancellationToken.ThrowIfCancellationRequested();
         var generation = NewGeneration();
-        var encoded = new ByteBuffer(4096);
+        var encoded = new ByteBuffer(BufferSize);
         StoreFile.Write(encoded, confirmedState, generation, cursor);
 
         await EnterAsync(cancellationToken).ConfigureAwait(false);
@@ -229,7 +233,7 @@ public sealed class FilePersistence : IPersistence
             var temp = _storePath + TempSuffix;
             WriteFileDurably(temp, encoded.WrittenSpan);
             File.Move(temp, _storePath, overwrite: true);
-            DirectoryFlush.Flush(DirectoryPath);
+            _ = DirectoryFlush.Flush(DirectoryPath);
             state.SetStore(generation, cursor);
             // The file replaced whatever cleared generation was still on disk.
             state.ClearedGenerations.Clear();
@@ -264,7 +268,7 @@ public sealed class FilePersistence : IPersistence
             if (File.Exists(_storePath))
             {
                 File.Delete(_storePath);
-                DirectoryFlush.Flush(DirectoryPath);
+                _ = DirectoryFlush.Flush(DirectoryPath);
             }
 
             state.ClearedGenerations.Remove(generation);
@@ -373,6 +377,7 @@ public sealed class FilePersistence : IPersistence
                 // Rewriting from the loaded state both creates a new journal and repairs a damaged one.
                 state.WriteCompacted(_buffer);
                 ReplaceJournal(_buffer.WrittenSpan);
+                ReleaseLargeBuffer();
             }
             else
             {
@@ -450,6 +455,7 @@ public sealed class FilePersistence : IPersistence
             state.WriteCompacted(_buffer);
             ReplaceJournal(_buffer.WrittenSpan);
             _compactionRetryLength = 0;
+            ReleaseLargeBuffer();
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -474,7 +480,7 @@ public sealed class FilePersistence : IPersistence
         try
         {
             File.Move(temp, _journalPath, overwrite: true);
-            DirectoryFlush.Flush(DirectoryPath);
+            _ = DirectoryFlush.Flush(DirectoryPath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -496,6 +502,15 @@ public sealed class FilePersistence : IPersistence
         if (moveError is not null)
         {
             ExceptionDispatchInfo.Throw(moveError);
+        }
+    }
+
+    /// <summary>A rewrite of a long queue grows the buffer; do not keep that much memory for single records.</summary>
+    private void ReleaseLargeBuffer()
+    {
+        if (_buffer.Capacity > MaxRetainedBufferSize)
+        {
+            _buffer = new ByteBuffer(BufferSize);
         }
     }
 

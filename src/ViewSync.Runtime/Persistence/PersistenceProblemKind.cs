@@ -4,8 +4,9 @@ namespace ViewSync.Persistence;
 public enum PersistenceProblemKind
 {
     /// <summary>
-    /// The journal ends with an incomplete record, as a crash in the middle of a write leaves it. The
-    /// write had not completed, so nothing acknowledged was lost.
+    /// The journal ends with an incomplete record. That is what a crash in the middle of a write leaves,
+    /// and then nothing acknowledged was lost (the write had not completed); a damaged length field
+    /// that points past the end of the file looks the same, though.
     /// </summary>
     JournalTornTail = 1,
 

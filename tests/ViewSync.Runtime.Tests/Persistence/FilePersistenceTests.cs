@@ -18,6 +18,15 @@ public sealed class FilePersistenceTests : IDisposable
     }
 
     [Fact]
+    public void Directories_can_be_flushed_to_disk_on_this_platform()
+    {
+        var flushed = DirectoryFlush.Flush(_directory.Path);
+
+        Assert.Equal(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS() || OperatingSystem.IsFreeBSD(), flushed);
+        Assert.False(DirectoryFlush.Flush(_directory.File("missing")));
+    }
+
+    [Fact]
     public async Task The_directory_is_created_when_missing()
     {
         var nested = Path.Combine(_directory.Path, "a", "b");
@@ -202,13 +211,11 @@ public sealed class FilePersistenceTests : IDisposable
     }
 
     [Fact]
-    public async Task A_cancelled_wait_for_the_instance_gives_up_without_writing()
+    public async Task A_cancelled_append_writes_nothing_and_the_instance_keeps_working()
     {
         await using var persistence = Create();
         await persistence.LoadAsync();
         using var cancellation = new CancellationTokenSource();
-
-        // Cancellation is checked while waiting for the instance and again before writing.
         await cancellation.CancelAsync();
         var append = persistence.AppendAsync(TestData.Mutation(1), cancellation.Token);
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => append.AsTask());
