@@ -1,3 +1,5 @@
+using ViewSync.Store;
+
 namespace ViewSync.Mutators;
 
 /// <summary>

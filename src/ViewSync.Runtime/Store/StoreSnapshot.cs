@@ -66,6 +66,24 @@ public sealed class StoreSnapshot
         return builder.Build();
     }
 
+    /// <summary>Builds a snapshot that shares <paramref name="entities"/>' values: only for bytes nobody will ever change.</summary>
+    internal static StoreSnapshot FromImmutable(IEnumerable<KeyValuePair<string, IEnumerable<KeyValuePair<string, ReadOnlyMemory<byte>>>>> entities)
+    {
+        var count = 0;
+        var frozen = new Dictionary<string, FrozenDictionary<string, ReadOnlyMemory<byte>>>(StringComparer.Ordinal);
+        foreach (var (entity, ids) in entities)
+        {
+            var table = ids.ToFrozenDictionary(StringComparer.Ordinal);
+            if (table.Count > 0)
+            {
+                frozen.Add(entity, table);
+                count += table.Count;
+            }
+        }
+
+        return new StoreSnapshot(frozen.ToFrozenDictionary(StringComparer.Ordinal), count);
+    }
+
     /// <summary>Accumulates entities and freezes them into a <see cref="StoreSnapshot"/>.</summary>
     public sealed class Builder
     {

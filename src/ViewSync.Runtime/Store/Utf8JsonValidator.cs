@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace ViewSync.Mutators;
+namespace ViewSync.Store;
 
 /// <summary>Checks that bytes hold exactly one complete JSON value, without building a document.</summary>
 internal static class Utf8JsonValidator

@@ -1,4 +1,4 @@
-namespace ViewSync.Mutators;
+namespace ViewSync.Store;
 
 /// <summary>Argument checks shared by everything that addresses an entity by name and id.</summary>
 internal static class EntityNames
