@@ -30,6 +30,22 @@ internal static class ReactiveRuntime
 
     internal static void StartBatch() => s_batchDepth++;
 
+    /// <summary>Stops recording reads until disposed: for internal reads that must not subscribe the caller's observer.</summary>
+    internal static TrackingSuspension SuspendTracking() => new(Observer);
+
+    internal readonly ref struct TrackingSuspension
+    {
+        private readonly ReactiveNode? _observer;
+
+        public TrackingSuspension(ReactiveNode? observer)
+        {
+            _observer = observer;
+            Observer = null;
+        }
+
+        public void Dispose() => Observer = _observer;
+    }
+
     /// <summary>Leaves a batch; leaving the outermost one runs the effects it triggered, each once.</summary>
     internal static void EndBatch()
     {

@@ -40,6 +40,9 @@ internal static class GeneratorHarness
         return ((IIncrementalGenerator)Activator.CreateInstance(type)!).AsSourceGenerator();
     });
 
+    /// <summary>System.Text.Json's source generator, as the SDK runs it in every build.</summary>
+    public static ISourceGenerator JsonGenerator => s_jsonGenerator.Value;
+
     public static CSharpCompilation Compile(params string[] sources) =>
         CSharpCompilation.Create(
             "App",

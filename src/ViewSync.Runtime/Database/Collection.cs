@@ -1,0 +1,150 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using ViewSync.Mutators;
+using ViewSync.Store;
+
+namespace ViewSync;
+
+/// <summary>
+/// The typed, reactive view of one entity type in a database (<c>db.Todos</c>). Reads inside a
+/// computed or effect subscribe exactly to what they read; writes are mutations, applied
+/// optimistically and queued for the server.
+/// </summary>
+/// <typeparam name="T">The entity type.</typeparam>
+/// <remarks>Decoded values are cached per entity and revision, so reading does not re-parse JSON until the entity changes.</remarks>
+[SuppressMessage("Naming", "CA1711", Justification = "The name users know from the docs: db.Todos is a collection of todos, but a reactive view, not an in-memory .NET collection.")]
+public sealed class Collection<T>
+    where T : class
+{
+    private readonly Replica _replica;
+    private readonly ConcurrentDictionary<string, (long Revision, T Value)> _decoded = new(StringComparer.Ordinal);
+
+    /// <summary>Creates the view. Generated databases call this.</summary>
+    /// <param name="replica">The replica to read and mutate.</param>
+    /// <param name="type">The entity type.</param>
+    public Collection(Replica replica, EntityType<T> type)
+    {
+        ArgumentNullException.ThrowIfNull(replica);
+        ArgumentNullException.ThrowIfNull(type);
+        _replica = replica;
+        Type = type;
+    }
+
+    /// <summary>The entity type.</summary>
+    public EntityType<T> Type { get; }
+
+    /// <summary>A handle to the entity with <paramref name="id"/>, which may or may not exist.</summary>
+    /// <param name="id">The entity's id.</param>
+    /// <returns>The handle.</returns>
+    public Entity<T> Get(string id)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        return new Entity<T>(this, id);
+    }
+
+    /// <summary>Creates an entity under the id its key property holds (mutation <c>{entity}.create</c>).</summary>
+    /// <param name="value">The entity.</param>
+    /// <returns>A handle to it.</returns>
+    /// <exception cref="MutationRejectedException">An entity with that id already exists.</exception>
+    public Entity<T> Create(T value) => Create(Type.KeyOf(value), value);
+
+    /// <summary>Creates an entity (mutation <c>{entity}.create</c>).</summary>
+    /// <param name="id">Its id; it must equal the value's key.</param>
+    /// <param name="value">The entity.</param>
+    /// <returns>A handle to it.</returns>
+    /// <exception cref="ArgumentException"><paramref name="id"/> differs from the value's key.</exception>
+    /// <exception cref="MutationRejectedException">An entity with that id already exists.</exception>
+    public Entity<T> Create(string id, T value)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(id);
+        var key = Type.KeyOf(value);
+        if (!string.Equals(key, id, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"The {Type.Name} has id '{key}', not '{id}'.", nameof(id));
+        }
+
+        Write("create", id, value);
+        return new Entity<T>(this, id);
+    }
+
+    /// <summary>Every entity, ordered by id. Inside a computed or effect, re-runs when any of them changes.</summary>
+    /// <returns>The entities.</returns>
+    public IReadOnlyList<T> All()
+    {
+        var entries = _replica.Store.Entries(Type.Name);
+        var all = new T[entries.Count];
+        for (var i = 0; i < all.Length; i++)
+        {
+            all[i] = Decode(entries[i]);
+        }
+
+        return all;
+    }
+
+    /// <summary>The entities that match <paramref name="predicate"/>, ordered by id. Inside a computed or effect, re-runs when any entity changes.</summary>
+    /// <param name="predicate">The filter.</param>
+    /// <returns>The matching entities.</returns>
+    public IReadOnlyList<T> Find(Func<T, bool> predicate)
+    {
+        ArgumentNullException.ThrowIfNull(predicate);
+        return [.. All().Where(predicate)];
+    }
+
+    /// <summary>The number of entities. Inside a computed or effect, re-runs only when one is added or removed.</summary>
+    /// <returns>The count.</returns>
+    public int Count() => _replica.Store.Count(Type.Name);
+
+    /// <summary>The ids, in ordinal order. Inside a computed or effect, re-runs only when one is added or removed.</summary>
+    /// <returns>The ids.</returns>
+    public IReadOnlyList<string> Ids() => _replica.Store.Ids(Type.Name);
+
+    internal bool TryRead(string id, [NotNullWhen(true)] out T? value)
+    {
+        if (_replica.Store.TryGet(Type.Name, id, out StoreEntry entry))
+        {
+            value = Decode(entry);
+            return true;
+        }
+
+        _decoded.TryRemove(id, out _);
+        value = null;
+        return false;
+    }
+
+    internal bool Exists(string id) => _replica.Store.Contains(Type.Name, id);
+
+    /// <summary>Queues <c>{entity}.{operation}</c> with <c>{"id", "data"}</c> (or just <c>{"id"}</c> for a delete).</summary>
+    internal string Write(string operation, string id, T? value)
+    {
+        using var args = new MutationArgsWriter();
+        args.Write("id", id);
+        if (value is not null)
+        {
+            args.Write("data", value, Type.TypeInfo);
+        }
+
+        return _replica.Mutate($"{Type.Name}.{operation}", args.ToJson());
+    }
+
+    private T Decode(StoreEntry entry)
+    {
+        if (_decoded.TryGetValue(entry.Id, out var cached) && cached.Revision == entry.Revision)
+        {
+            return cached.Value;
+        }
+
+        T value;
+        try
+        {
+            value = Type.Deserialize(entry.Json.Span);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"Stored {Type.Name} '{entry.Id}' cannot be read as {typeof(T).Name}: {e.Message}", e);
+        }
+
+        _decoded[entry.Id] = (entry.Revision, value);
+        return value;
+    }
+}

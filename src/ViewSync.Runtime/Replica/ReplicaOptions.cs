@@ -1,0 +1,17 @@
+namespace ViewSync;
+
+/// <summary>Settings of a <see cref="Replica"/>.</summary>
+public sealed class ReplicaOptions
+{
+    /// <summary>The default scope, as the protocol names an empty one.</summary>
+    public const string DefaultScope = "_default";
+
+    /// <summary>The scope this replica mirrors, e.g. <c>user:123</c>. Defaults to <see cref="DefaultScope"/>.</summary>
+    public string Scope { get; set; } = DefaultScope;
+
+    /// <summary>This installation's client id. When null, a new random one is used (persistence supplies the stable one).</summary>
+    public string? ClientId { get; set; }
+
+    /// <summary>The clock that stamps mutations. Defaults to <see cref="TimeProvider.System"/>.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+}
