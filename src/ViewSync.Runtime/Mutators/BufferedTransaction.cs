@@ -34,7 +34,8 @@ public sealed class BufferedTransaction : IMutationTransaction
             foreach (var key in _order)
             {
                 var json = _overlay[key];
-                writes.Add(new EntityWrite(key.Entity, key.Id, json is null ? null : json));
+                // Spelled out: a null byte[] would silently convert to an empty, non-null ReadOnlyMemory.
+                writes.Add(new EntityWrite(key.Entity, key.Id, json is null ? (ReadOnlyMemory<byte>?)null : json));
             }
 
             return writes;

@@ -177,11 +177,11 @@ public sealed class LocalStore : IEntityReader
         ArgumentNullException.ThrowIfNull(writes);
 
         // Validate and copy everything first, so a bad write leaves the store untouched.
-        var prepared = new List<(string Entity, string Id, byte[]? Json)>();
+        var prepared = new List<(string Entity, string Id, ReadOnlyMemory<byte>? Json)>();
         foreach (var write in writes)
         {
             ViewSync.Store.EntityNames.Validate(write.Entity, write.Id);
-            byte[]? copy = null;
+            ReadOnlyMemory<byte>? copy = null;
             if (write.Json is { } json)
             {
                 Utf8JsonValidator.ThrowIfInvalid(json.Span, nameof(writes));

@@ -141,6 +141,20 @@ public class LocalStoreTests
     }
 
     [Fact]
+    public void Apply_deletes_entities_written_as_null()
+    {
+        var store = new LocalStore();
+        store.Set("todo", "a", Json("1"));
+        store.Set("todo", "b", Json("2"));
+
+        var changed = store.Apply([new EntityWrite("todo", "a", null), new EntityWrite("todo", "c", Json("3")), new EntityWrite("todo", "zzz", null)]);
+
+        Assert.Equal(2, changed);
+        Assert.Equal(["b", "c"], store.Ids("todo"));
+        Assert.False(store.Contains("todo", "a"));
+    }
+
+    [Fact]
     public void Clear_removes_everything()
     {
         var store = new LocalStore();
