@@ -1,0 +1,41 @@
+using System.Text.Json.Serialization;
+using ViewSync;
+using ViewSync.Mutators;
+
+namespace TodoSample;
+
+/// <summary>A todo item, synchronised as entity <c>todo</c>.</summary>
+[SyncEntity("todo")]
+public sealed record TodoItem(string Id, string Title, bool Done);
+
+/// <summary>The app's mutators: they run optimistically on the client and authoritatively on the server.</summary>
+public static class TodoMutators
+{
+    /// <summary>Flips a todo between open and done.</summary>
+    [Mutator("todo.toggle")]
+    public static void Toggle(TodoDb.Tx tx, string id)
+    {
+        var todo = tx.TodoItems.GetRequired(id);
+        tx.TodoItems.Put(todo with { Done = !todo.Done });
+    }
+
+    /// <summary>Renames a todo; an empty title is rejected.</summary>
+    [Mutator("todo.rename")]
+    public static void Rename(TodoDb.Tx tx, string id, string title)
+    {
+        if (string.IsNullOrWhiteSpace(title))
+        {
+            throw MutationRejectedException.Invalid("A todo needs a title.");
+        }
+
+        tx.TodoItems.Put(tx.TodoItems.GetRequired(id) with { Title = title });
+    }
+}
+
+/// <summary>JSON metadata for the entities, generated at build time (no reflection, AOT-safe).</summary>
+[JsonSerializable(typeof(TodoItem))]
+internal sealed partial class AppJson : JsonSerializerContext;
+
+/// <summary>The typed database: <c>db.TodoItems</c>, <c>db.Mutate.Toggle(...)</c>, generated.</summary>
+[SyncDatabase(typeof(AppJson))]
+public sealed partial class TodoDb;
