@@ -126,7 +126,13 @@ internal static class MutationJson
             }
         }
 
-        var missing = id is null ? "id" : name is null ? "name" : scope is null ? "scope" : client is null ? "client" : seq is null ? "seq" : args is null ? "args" : null;
+        // The protocol: an empty scope means the default scope; Go clients may also leave it out.
+        if (string.IsNullOrEmpty(scope))
+        {
+            scope = Protocol.Scopes.Default;
+        }
+
+        var missing = id is null ? "id" : name is null ? "name" : client is null ? "client" : seq is null ? "seq" : args is null ? "args" : null;
         if (missing is not null)
         {
             throw new JsonException($"A mutation object is missing the required field \"{missing}\" (required: id, name, scope, client, seq, args).");

@@ -4,7 +4,7 @@ namespace ViewSync;
 public sealed class ReplicaOptions
 {
     /// <summary>The default scope, as the protocol names an empty one.</summary>
-    public const string DefaultScope = "_default";
+    public const string DefaultScope = Protocol.Scopes.Default;
 
     /// <summary>The scope this replica mirrors, e.g. <c>user:123</c>. Defaults to <see cref="DefaultScope"/>.</summary>
     public string Scope { get; set; } = DefaultScope;
