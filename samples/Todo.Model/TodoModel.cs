@@ -34,7 +34,7 @@ public static class TodoMutators
 
 /// <summary>JSON metadata for the entities, generated at build time (no reflection, AOT-safe).</summary>
 [JsonSerializable(typeof(TodoItem))]
-internal sealed partial class AppJson : JsonSerializerContext;
+public sealed partial class AppJson : JsonSerializerContext;
 
 /// <summary>The typed database: <c>db.TodoItems</c>, <c>db.Mutate.Toggle(...)</c>, generated.</summary>
 [SyncDatabase(typeof(AppJson))]
