@@ -1,0 +1,33 @@
+using Refit;
+using ViewSync.Protocol;
+
+namespace ViewSync.Transport;
+
+/// <summary>
+/// The protocol's three endpoints as a Refit interface. Refit's source generator implements it at
+/// build time; <see cref="RefitSyncTransport"/> creates it with <c>RestService.ForGenerated</c>, so no
+/// reflection or dynamic code is involved (trimming and Native AOT stay clean).
+/// </summary>
+public interface ISyncApi
+{
+    /// <summary><c>POST {BaseUrl}/push</c>.</summary>
+    /// <param name="request">The mutations.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The response, with its status code and headers.</returns>
+    [Post("/push")]
+    Task<IApiResponse<PushResponse>> PushAsync([Body] PushRequest request, CancellationToken cancellationToken);
+
+    /// <summary><c>POST {BaseUrl}/pull</c>.</summary>
+    /// <param name="request">The scope, cursor and limit.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The response, with its status code and headers.</returns>
+    [Post("/pull")]
+    Task<IApiResponse<PullResponse>> PullAsync([Body] PullRequest request, CancellationToken cancellationToken);
+
+    /// <summary><c>POST {BaseUrl}/snapshot</c>.</summary>
+    /// <param name="request">The scope.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The response, with its status code and headers.</returns>
+    [Post("/snapshot")]
+    Task<IApiResponse<SnapshotResponse>> SnapshotAsync([Body] SnapshotRequest request, CancellationToken cancellationToken);
+}

@@ -1,0 +1,159 @@
+using System.Net;
+using System.Text.Json;
+using Refit;
+using ViewSync.Protocol;
+
+namespace ViewSync.Transport;
+
+/// <summary>
+/// The HTTP transport: Refit in generated-only mode over a caller-supplied <see cref="HttpClient"/>
+/// whose <see cref="HttpClient.BaseAddress"/> is the sync prefix (e.g. <c>http://127.0.0.1:5000/_sync/</c>).
+/// JSON goes through <see cref="ProtocolJsonContext"/>: no reflection.
+/// </summary>
+public sealed class RefitSyncTransport : ISyncTransport
+{
+    private static readonly RefitSettings s_settings = new()
+    {
+        ContentSerializer = new SystemTextJsonContentSerializer(new JsonSerializerOptions { TypeInfoResolver = ProtocolJsonContext.Default }),
+    };
+
+    private readonly ISyncApi _api;
+
+    /// <summary>Creates the transport.</summary>
+    /// <param name="httpClient">The client; its base address must be the sync prefix. Timeouts and handlers are the caller's.</param>
+    /// <exception cref="ArgumentException">The client has no base address.</exception>
+    public RefitSyncTransport(HttpClient httpClient)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        if (httpClient.BaseAddress is null)
+        {
+            throw new ArgumentException("The HttpClient needs a BaseAddress: the sync prefix, e.g. http://127.0.0.1:5000/_sync/.", nameof(httpClient));
+        }
+
+        _api = RestService.ForGenerated<ISyncApi>(httpClient, s_settings);
+    }
+
+    /// <inheritdoc />
+    public Task<TransportResult<PushResponse>> PushAsync(PushRequest request, CancellationToken cancellationToken) =>
+        SendAsync(ct => _api.PushAsync(request, ct), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<TransportResult<PullResponse>> PullAsync(PullRequest request, CancellationToken cancellationToken) =>
+        SendAsync(ct => _api.PullAsync(request, ct), cancellationToken);
+
+    /// <inheritdoc />
+    public Task<TransportResult<SnapshotResponse>> SnapshotAsync(SnapshotRequest request, CancellationToken cancellationToken) =>
+        SendAsync(ct => _api.SnapshotAsync(request, ct), cancellationToken);
+
+    private static async Task<TransportResult<T>> SendAsync<T>(Func<CancellationToken, Task<IApiResponse<T>>> send, CancellationToken cancellationToken)
+        where T : class
+    {
+        IApiResponse<T> response;
+        try
+        {
+            response = await send(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (OperationCanceledException e)
+        {
+            return new TransportResult<T> { Outcome = TransportOutcome.Timeout, Exception = e };
+        }
+        catch (HttpRequestException e)
+        {
+            return new TransportResult<T> { Outcome = TransportOutcome.NetworkError, Exception = e };
+        }
+        catch (Exception e) when (e is JsonException or ApiException or IOException or InvalidOperationException)
+        {
+            // A body that cannot be read as the protocol's JSON (truncated, wrong types, cut off).
+            return new TransportResult<T> { Outcome = TransportOutcome.MalformedResponse, Exception = e };
+        }
+
+        using (response)
+        {
+            return Classify(response);
+        }
+    }
+
+    private static TransportResult<T> Classify<T>(IApiResponse<T> response)
+        where T : class
+    {
+        // Refit reports a request that got no answer through Error rather than by throwing.
+        if (!response.IsReceived || response.StatusCode is not { } status)
+        {
+            var cause = response.Error?.InnerException ?? (Exception?)response.Error;
+            return new TransportResult<T>
+            {
+                Outcome = cause is OperationCanceledException or TimeoutException ? TransportOutcome.Timeout : TransportOutcome.NetworkError,
+                Exception = cause,
+            };
+        }
+
+        var retryAfter = RetryAfter(response);
+        if (response.IsSuccessStatusCode)
+        {
+            return response.Error is null && response.Content is { } content
+                ? new TransportResult<T> { Outcome = TransportOutcome.Success, StatusCode = status, Value = content }
+                : new TransportResult<T>
+                {
+                    Outcome = TransportOutcome.MalformedResponse,
+                    StatusCode = status,
+                    Exception = response.Error?.InnerException ?? (Exception?)response.Error ?? new JsonException("The response body was empty."),
+                };
+        }
+
+        var outcome = (int)status switch
+        {
+            410 => TransportOutcome.CursorTooOld,
+            403 => TransportOutcome.Forbidden,
+            429 => TransportOutcome.RateLimited,
+            408 => TransportOutcome.Timeout,
+            >= 500 => TransportOutcome.ServerError,
+            _ => TransportOutcome.Refused,
+        };
+        return new TransportResult<T>
+        {
+            Outcome = outcome,
+            StatusCode = status,
+            Error = ParseError((response.Error as ApiException)?.Content),
+            RetryAfter = retryAfter,
+            Exception = response.Error,
+        };
+    }
+
+    private static ErrorResponse? ParseError(string? body)
+    {
+        if (string.IsNullOrWhiteSpace(body))
+        {
+            return null;
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize(body, ProtocolJsonContext.Default.ErrorResponse);
+        }
+        catch (JsonException)
+        {
+            return new ErrorResponse { Code = "", Error = body.Length > 500 ? body[..500] : body };
+        }
+    }
+
+    private static TimeSpan? RetryAfter<T>(IApiResponse<T> response)
+    {
+        var header = response.Headers?.RetryAfter;
+        if (header?.Delta is { } delta)
+        {
+            return delta;
+        }
+
+        if (header?.Date is { } date)
+        {
+            var wait = date - DateTimeOffset.UtcNow;
+            return wait > TimeSpan.Zero ? wait : TimeSpan.Zero;
+        }
+
+        return null;
+    }
+}
