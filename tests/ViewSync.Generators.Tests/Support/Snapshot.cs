@@ -10,14 +10,17 @@ namespace ViewSync.Generators.Tests.Support;
 /// </summary>
 internal static class Snapshot
 {
-    public static void Match(string actual, string name, [CallerFilePath] string callerPath = "")
+    public static void Match(string actual, string name, [CallerFilePath] string callerPath = "") =>
+        Match(actual, name, Environment.GetEnvironmentVariable("VIEWSYNC_ACCEPT") == "1", callerPath);
+
+    public static void Match(string actual, string name, bool accept, [CallerFilePath] string callerPath = "")
     {
         var directory = Path.Combine(FindProjectDirectory(callerPath), "_snapshots");
         var verified = Path.Combine(directory, $"{name}.verified.cs");
         var received = Path.Combine(directory, $"{name}.received.cs");
         actual = actual.Replace("\r\n", "\n");
 
-        if (Environment.GetEnvironmentVariable("VIEWSYNC_ACCEPT") == "1")
+        if (accept)
         {
             Directory.CreateDirectory(directory);
             File.WriteAllText(verified, actual);
