@@ -1,0 +1,18 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+
+namespace ViewSync.Benchmarks;
+
+/// <summary>Short, stable runs: the whole *Reactive* suite fits in minutes on 2 cores. Ratios compare with the baseline of the same run.</summary>
+public sealed class BenchConfig : ManualConfig
+{
+    public BenchConfig()
+    {
+        AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(8).WithId("short"));
+        AddDiagnoser(MemoryDiagnoser.Default);
+        WithOrderer(new BenchmarkDotNet.Order.DefaultOrderer(BenchmarkDotNet.Order.SummaryOrderPolicy.Declared));
+        AddLogicalGroupRules(BenchmarkLogicalGroupRule.ByCategory);
+        HideColumns(BenchmarkDotNet.Columns.Column.Error, BenchmarkDotNet.Columns.Column.Median);
+    }
+}
