@@ -241,6 +241,21 @@ public class TodoDbTests
     }
 
     [Fact]
+    public void Rejecting_a_pending_create_removes_the_entity_again()
+    {
+        var db = new TodoDb();
+        var create = db.Todos.Create(Milk);
+        var id = db.Replica.Pending()[0].Id;
+        var seen = new List<bool>();
+        using var effect = new Effect(() => seen.Add(create.Exists()));
+
+        db.Replica.Reject(id);
+
+        Assert.Equal([true, false], seen);
+        Assert.Equal(0, db.Todos.Count());
+    }
+
+    [Fact]
     public void A_server_snapshot_deleting_an_entity_with_pending_changes_removes_it()
     {
         var db = new TodoDb();

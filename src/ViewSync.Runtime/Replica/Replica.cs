@@ -265,7 +265,7 @@ public sealed class Replica
         var touched = overlay.Writes.Select(w => (w.Entity, w.Id)).ToHashSet();
         keys.UnionWith(touched);
         var writes = keys.Select(key => new EntityWrite(key.Entity, key.Id,
-            overlay.TryGet(key.Entity, key.Id, out ReadOnlyMemory<byte> json) ? json : null));
+            overlay.TryGet(key.Entity, key.Id, out ReadOnlyMemory<byte> json) ? json : (ReadOnlyMemory<byte>?)null));
 
         ReactiveRuntime.StartBatch();
         try

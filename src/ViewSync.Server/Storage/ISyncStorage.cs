@@ -1,0 +1,50 @@
+using ViewSync.Mutators;
+
+namespace ViewSync.Server.Storage;
+
+/// <summary>
+/// Durable server state: each scope's entities, the global change log, and the record of which
+/// mutation ids were applied (or rejected) per scope.
+/// </summary>
+/// <remarks>
+/// <see cref="ApplyOnceAsync"/> is the unit of atomicity: dedupe check, state update, log append and
+/// the applied-id record commit together or not at all, so a crash can never leave changes without
+/// the id or the reverse. Callers serialise writes (the engine runs one at a time); reads may run
+/// concurrently with a write and see either all of it or none of it.
+/// </remarks>
+public interface ISyncStorage : IAsyncDisposable
+{
+    /// <summary>
+    /// Runs a mutation exactly once per (scope, id). When the id was seen, returns the recorded result
+    /// without calling <paramref name="run"/>. Otherwise calls it with the scope's current state; an
+    /// applied outcome's writes become log entries (op <c>create</c> for new entities, <c>update</c>
+    /// for existing ones, <c>delete</c>), the state is updated and the result recorded, atomically.
+    /// </summary>
+    /// <param name="scope">The scope.</param>
+    /// <param name="mutationId">The mutation's id.</param>
+    /// <param name="run">Runs the mutation against the scope's state (reads only; it returns its writes).</param>
+    /// <param name="time">The time to record on new log entries.</param>
+    /// <param name="cancellationToken">Cancels before the write starts.</param>
+    /// <returns>The result, recorded or new.</returns>
+    Task<StoredResult> ApplyOnceAsync(string scope, string mutationId, Func<IEntityReader, MutationOutcome> run, DateTimeOffset time, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads a page of a scope's log after <paramref name="after"/>.</summary>
+    /// <param name="scope">The scope.</param>
+    /// <param name="after">Entries with a greater cursor are returned.</param>
+    /// <param name="limit">The most entries to return.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The page.</returns>
+    Task<LogPage> ReadLogAsync(string scope, ulong after, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads every entity of a scope, with the head it is consistent with.</summary>
+    /// <param name="scope">The scope.</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>The state.</returns>
+    Task<ScopeState> ReadStateAsync(string scope, CancellationToken cancellationToken = default);
+
+    /// <summary>Deletes log entries recorded before <paramref name="before"/>, remembering per scope how far it trimmed. State is never trimmed.</summary>
+    /// <param name="before">The cut-off time.</param>
+    /// <param name="cancellationToken">Cancels the trim.</param>
+    /// <returns>The number of entries deleted.</returns>
+    Task<int> TrimAsync(DateTimeOffset before, CancellationToken cancellationToken = default);
+}

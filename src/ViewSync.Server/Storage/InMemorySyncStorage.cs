@@ -1,0 +1,186 @@
+using ViewSync.Mutators;
+using ViewSync.Protocol;
+using ViewSync.Store;
+
+namespace ViewSync.Server.Storage;
+
+/// <summary>Storage in process memory, for tests and demos: everything is lost when the process ends.</summary>
+public sealed class InMemorySyncStorage : ISyncStorage
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, Dictionary<string, SortedDictionary<string, byte[]>>> _state = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<LogEntry>> _log = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Scope, string Id), StoredResult> _results = [];
+    private readonly Dictionary<string, ulong> _trimmed = new(StringComparer.Ordinal);
+    private ulong _head;
+
+    /// <inheritdoc />
+    public Task<StoredResult> ApplyOnceAsync(string scope, string mutationId, Func<IEntityReader, MutationOutcome> run, DateTimeOffset time, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var scopeLock = _gate.EnterScope();
+        if (_results.TryGetValue((scope, mutationId), out var recorded))
+        {
+            return Task.FromResult(recorded with { Changes = [], IsReplay = true });
+        }
+
+        var entities = State(scope);
+        var outcome = run(new Reader(entities));
+        StoredResult result;
+        if (!outcome.IsApplied)
+        {
+            result = new StoredResult(false, 0, outcome.Code, outcome.Error, [], false);
+        }
+        else
+        {
+            var changes = new List<LogEntry>(outcome.Writes.Count);
+            foreach (var write in outcome.Writes)
+            {
+                var ids = Ids(entities, write.Entity);
+                var existed = ids.ContainsKey(write.Id);
+                if (write.Json is { } json)
+                {
+                    ids[write.Id] = json.ToArray();
+                }
+                else if (!ids.Remove(write.Id))
+                {
+                    continue; // deleting what does not exist changes nothing
+                }
+
+                var op = write.IsDelete ? EntityChange.Delete : existed ? EntityChange.Update : EntityChange.Create;
+                ReadOnlyMemory<byte>? value = write.Json is { } bytes ? bytes.ToArray() : (ReadOnlyMemory<byte>?)null;
+                changes.Add(new LogEntry(++_head, scope, time, write.Entity, write.Id, op, value));
+            }
+
+            if (!_log.TryGetValue(scope, out var log))
+            {
+                _log[scope] = log = [];
+            }
+
+            log.AddRange(changes);
+            result = new StoredResult(true, _head, null, null, changes, false);
+        }
+
+        _results[(scope, mutationId)] = result with { Changes = [] };
+        return Task.FromResult(result);
+    }
+
+    /// <inheritdoc />
+    public Task<LogPage> ReadLogAsync(string scope, ulong after, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var scopeLock = _gate.EnterScope();
+        var trimmed = _trimmed.GetValueOrDefault(scope);
+        if (!_log.TryGetValue(scope, out var log))
+        {
+            return Task.FromResult(new LogPage([], false, _head, trimmed));
+        }
+
+        var start = FirstAfter(log, after);
+        var count = Math.Min(limit, log.Count - start);
+        return Task.FromResult(new LogPage(log.GetRange(start, count), start + count < log.Count, _head, trimmed));
+    }
+
+    /// <inheritdoc />
+    public Task<ScopeState> ReadStateAsync(string scope, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var scopeLock = _gate.EnterScope();
+        var entities = new Dictionary<string, IReadOnlyDictionary<string, ReadOnlyMemory<byte>>>(StringComparer.Ordinal);
+        if (_state.TryGetValue(scope, out var types))
+        {
+            foreach (var (entity, ids) in types)
+            {
+                if (ids.Count > 0)
+                {
+                    entities[entity] = ids.ToDictionary(e => e.Key, e => (ReadOnlyMemory<byte>)e.Value, StringComparer.Ordinal);
+                }
+            }
+        }
+
+        return Task.FromResult(new ScopeState(entities, _head));
+    }
+
+    /// <inheritdoc />
+    public Task<int> TrimAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var scopeLock = _gate.EnterScope();
+        var removed = 0;
+        foreach (var (scope, log) in _log)
+        {
+            var count = log.FindIndex(e => e.Time >= before);
+            count = count < 0 ? log.Count : count;
+            if (count > 0)
+            {
+                _trimmed[scope] = log[count - 1].Cursor;
+                log.RemoveRange(0, count);
+                removed += count;
+            }
+        }
+
+        return Task.FromResult(removed);
+    }
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private Dictionary<string, SortedDictionary<string, byte[]>> State(string scope)
+    {
+        if (!_state.TryGetValue(scope, out var entities))
+        {
+            _state[scope] = entities = new Dictionary<string, SortedDictionary<string, byte[]>>(StringComparer.Ordinal);
+        }
+
+        return entities;
+    }
+
+    private static SortedDictionary<string, byte[]> Ids(Dictionary<string, SortedDictionary<string, byte[]>> entities, string entity)
+    {
+        if (!entities.TryGetValue(entity, out var ids))
+        {
+            entities[entity] = ids = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+        }
+
+        return ids;
+    }
+
+    private static int FirstAfter(List<LogEntry> log, ulong after)
+    {
+        int low = 0, high = log.Count;
+        while (low < high)
+        {
+            var middle = (low + high) / 2;
+            if (log[middle].Cursor <= after)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle;
+            }
+        }
+
+        return low;
+    }
+
+    /// <summary>Reads one scope's state while a mutation runs.</summary>
+    private sealed class Reader(Dictionary<string, SortedDictionary<string, byte[]>> entities) : IEntityReader
+    {
+        public bool TryGet(string entity, string id, out ReadOnlyMemory<byte> json)
+        {
+            if (entities.TryGetValue(entity, out var ids) && ids.TryGetValue(id, out var value))
+            {
+                json = value;
+                return true;
+            }
+
+            json = default;
+            return false;
+        }
+
+        public IReadOnlyList<string> Ids(string entity) => entities.TryGetValue(entity, out var ids) ? [.. ids.Keys] : [];
+    }
+}
