@@ -49,8 +49,7 @@ public sealed class InMemorySyncStorage : ISyncStorage
                 }
 
                 var op = write.IsDelete ? EntityChange.Delete : existed ? EntityChange.Update : EntityChange.Create;
-                ReadOnlyMemory<byte>? value = write.Json is { } bytes ? bytes.ToArray() : (ReadOnlyMemory<byte>?)null;
-                changes.Add(new LogEntry(++_head, scope, time, write.Entity, write.Id, op, value));
+                changes.Add(new LogEntry(++_head, scope, time, write.Entity, write.Id, op, write.Json?.ToArray()));
             }
 
             if (!_log.TryGetValue(scope, out var log))

@@ -8,4 +8,4 @@ namespace ViewSync.Server.Storage;
 /// <param name="Id">The entity id.</param>
 /// <param name="Op"><c>create</c>, <c>update</c> or <c>delete</c>.</param>
 /// <param name="Value">The entity's JSON after the change; null for a deletion.</param>
-public sealed record LogEntry(ulong Cursor, string Scope, DateTimeOffset Time, string Entity, string Id, string Op, ReadOnlyMemory<byte>? Value);
+public sealed record LogEntry(ulong Cursor, string Scope, DateTimeOffset Time, string Entity, string Id, string Op, byte[]? Value);

@@ -1,0 +1,156 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using ViewSync.Mutations;
+using ViewSync.Mutators;
+using ViewSync.Protocol;
+using ViewSync.Server.Storage;
+
+namespace ViewSync.Server.Engine;
+
+/// <summary>
+/// The engine over an <see cref="ISyncStorage"/>: runs the app's mutators (the same generated code
+/// the clients run optimistically) against each scope's state, one mutation at a time.
+/// </summary>
+/// <remarks>
+/// <para><b>Exactly once.</b> Mutations are deduplicated by (scope, id): a replay answers what the
+/// first attempt answered — <c>ok</c> with the same cursor, or the same rejection — and applies nothing.</para>
+/// <para><b>Rejections.</b> A mutator throwing <see cref="MutationRejectedException"/> rejects with its
+/// code; any other exception is a bug in the mutator and rejects with <c>internal_error</c> (logged).
+/// Either way nothing the mutator wrote is kept, and the rejection is final.</para>
+/// <para><b>Pull.</b> <c>next_cursor</c> is the last returned change's cursor while <c>has_more</c>; on
+/// the last page it is the log head read in the same consistent read, so a client skips past other
+/// scopes' changes without ever skipping one of its own.</para>
+/// </remarks>
+public sealed partial class SyncEngine : ISyncEngine, IAsyncDisposable
+{
+    private readonly ISyncStorage _storage;
+    private readonly SyncEngineOptions _options;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates the engine.</summary>
+    /// <param name="storage">Where state, log and applied ids live. The engine owns it and disposes it.</param>
+    /// <param name="options">Mutators, retention, clock and logging.</param>
+    public SyncEngine(ISyncStorage storage, SyncEngineOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(storage);
+        ArgumentNullException.ThrowIfNull(options);
+        _storage = storage;
+        _options = options;
+        _logger = options.LoggerFactory?.CreateLogger<SyncEngine>() ?? NullLogger<SyncEngine>.Instance;
+    }
+
+    /// <inheritdoc />
+    public event EventHandler<LogAdvancedEventArgs>? LogAdvanced;
+
+    /// <inheritdoc />
+    public async Task<IReadOnlyList<PushResult>> PushAsync(IReadOnlyList<Mutation> mutations, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(mutations);
+        var results = new PushResult[mutations.Count];
+        var advanced = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        try
+        {
+            for (var i = 0; i < mutations.Count; i++)
+            {
+                var mutation = mutations[i];
+                var scope = Scopes.Normalize(mutation.Scope);
+                var stored = await _storage.ApplyOnceAsync(scope, mutation.Id, state => Run(mutation, state), _options.TimeProvider.GetUtcNow(), cancellationToken)
+                    .ConfigureAwait(false);
+                results[i] = stored.Ok
+                    ? PushResult.Applied(stored.Cursor, stored.IsReplay ? null : ChangeEncoder.ToChanges(stored.Changes))
+                    : PushResult.Rejected(stored.Code ?? ErrorCodes.InvalidMutation, stored.Error ?? "The mutation was rejected.");
+                if (!stored.IsReplay && stored.Changes.Count > 0)
+                {
+                    advanced[scope] = stored.Cursor;
+                }
+            }
+        }
+        finally
+        {
+            // Whatever committed is announced, even when a later mutation of the batch was cancelled.
+            foreach (var (scope, cursor) in advanced)
+            {
+                LogAdvanced?.Invoke(this, new LogAdvancedEventArgs(scope, cursor));
+            }
+        }
+
+        return results;
+    }
+
+    /// <inheritdoc />
+    public async Task<PullResponse> PullAsync(string scope, ulong cursor, int limit, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, PullRequest.MaxLimit);
+        var page = await _storage.ReadLogAsync(Scopes.Normalize(scope), cursor, limit, cancellationToken).ConfigureAwait(false);
+        if (cursor < page.TrimmedThrough)
+        {
+            throw new CursorTooOldException(cursor, page.TrimmedThrough);
+        }
+
+        var next = page.HasMore ? page.Entries[^1].Cursor : Math.Max(cursor, page.Head);
+        return new PullResponse { Changes = ChangeEncoder.ToChanges(page.Entries), HasMore = page.HasMore, NextCursor = next };
+    }
+
+    /// <inheritdoc />
+    public async Task<SnapshotResponse> SnapshotAsync(string scope, CancellationToken cancellationToken = default)
+    {
+        var state = await _storage.ReadStateAsync(Scopes.Normalize(scope), cancellationToken).ConfigureAwait(false);
+        var data = new Dictionary<string, IReadOnlyDictionary<string, JsonElement>>(StringComparer.Ordinal);
+        foreach (var (entity, ids) in state.Entities)
+        {
+            var values = new Dictionary<string, JsonElement>(ids.Count, StringComparer.Ordinal);
+            foreach (var (id, json) in ids)
+            {
+                var reader = new Utf8JsonReader(json.Span);
+                values[id] = JsonElement.ParseValue(ref reader);
+            }
+
+            data[entity] = values;
+        }
+
+        return new SnapshotResponse { Data = data, Cursor = state.Head };
+    }
+
+    /// <summary>Deletes log entries older than <see cref="SyncEngineOptions.Retention"/>; does nothing without one.</summary>
+    /// <param name="cancellationToken">Cancels the trim.</param>
+    /// <returns>The number of entries deleted.</returns>
+    public Task<int> TrimAsync(CancellationToken cancellationToken = default) =>
+        _options.Retention is { } retention
+            ? _storage.TrimAsync(_options.TimeProvider.GetUtcNow() - retention, cancellationToken)
+            : Task.FromResult(0);
+
+    /// <inheritdoc />
+    public ValueTask DisposeAsync() => _storage.DisposeAsync();
+
+    private MutationOutcome Run(Mutation mutation, IEntityReader state)
+    {
+        var transaction = new BufferedTransaction(state);
+        try
+        {
+            if (!_options.Mutators.Contains(mutation.Name) && _options.RawApply is { } raw)
+            {
+                raw(mutation, transaction);
+            }
+            else
+            {
+                _options.Mutators.Apply(transaction, mutation.Name, mutation.Args);
+            }
+
+            return MutationOutcome.Applied(transaction.Writes);
+        }
+        catch (MutationRejectedException e)
+        {
+            return MutationOutcome.Rejected(e.Code, e.Message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogMutatorFailed(e, mutation.Name, mutation.Id);
+            return MutationOutcome.Rejected(ErrorCodes.InternalError, $"Mutator '{mutation.Name}' failed on the server.");
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Mutator {Name} threw while applying mutation {Id}; rejected as internal_error.")]
+    private partial void LogMutatorFailed(Exception exception, string name, string id);
+}

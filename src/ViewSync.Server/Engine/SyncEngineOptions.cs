@@ -1,0 +1,23 @@
+using Microsoft.Extensions.Logging;
+using ViewSync.Mutators;
+
+namespace ViewSync.Server.Engine;
+
+/// <summary>Settings of <see cref="SyncEngine"/>.</summary>
+public sealed class SyncEngineOptions
+{
+    /// <summary>The app's mutators, usually a generated database's <c>Mutators</c>.</summary>
+    public MutatorTable Mutators { get; set; } = MutatorTable.Empty;
+
+    /// <summary>Handles mutations whose names the table does not know; when null they are rejected as <c>invalid_mutation</c>.</summary>
+    public RawMutationHandler? RawApply { get; set; }
+
+    /// <summary>How long log entries are kept; older ones may be trimmed (clients below them take a snapshot). Null keeps everything.</summary>
+    public TimeSpan? Retention { get; set; }
+
+    /// <summary>The clock for change times and retention.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Where to log; null logs nothing.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+}
