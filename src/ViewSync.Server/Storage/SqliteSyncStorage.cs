@@ -32,6 +32,14 @@ public sealed class SqliteSyncStorage : ISyncStorage
         _writer = writer;
     }
 
+    /// <summary>Opens (creating if needed) the database at <paramref name="path"/>, synchronously (for service registration).</summary>
+    /// <param name="path">The database file.</param>
+    /// <param name="options">Durability settings.</param>
+    /// <returns>The storage.</returns>
+    /// <exception cref="InvalidDataException">The file holds a schema from a newer ViewSync.</exception>
+    public static SqliteSyncStorage Open(string path, SqliteSyncStorageOptions? options = null) =>
+        OpenAsync(path, options).GetAwaiter().GetResult();
+
     /// <summary>Opens (creating if needed) the database at <paramref name="path"/>.</summary>
     /// <param name="path">The database file.</param>
     /// <param name="options">Durability settings.</param>

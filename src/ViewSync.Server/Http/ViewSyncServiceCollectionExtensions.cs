@@ -1,0 +1,44 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ViewSync.Server.Engine;
+using ViewSync.Server.Http;
+using ViewSync.Server.Live;
+
+namespace ViewSync.Server;
+
+/// <summary>Registers the ViewSync server.</summary>
+public static class ViewSyncServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the sync engine (a singleton over the configured storage, disposed on shutdown), the
+    /// live hub, and log trimming when <see cref="ViewSyncServerOptions.Retention"/> is set. Map the
+    /// endpoints with <c>app.MapViewSync()</c> and <c>app.MapViewSyncLive()</c>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configure">Sets mutators, storage, scope authorisation and retention.</param>
+    /// <returns>The service collection.</returns>
+    public static IServiceCollection AddViewSyncServer(this IServiceCollection services, Action<ViewSyncServerOptions> configure)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configure);
+        services.Configure(configure);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<ISyncEngine>(provider =>
+        {
+            var options = provider.GetRequiredService<IOptions<ViewSyncServerOptions>>().Value;
+            return new SyncEngine(options.StorageFactory(), new SyncEngineOptions
+            {
+                Mutators = options.Mutators,
+                RawApply = options.RawApply,
+                Retention = options.Retention,
+                TimeProvider = provider.GetRequiredService<TimeProvider>(),
+                LoggerFactory = provider.GetService<ILoggerFactory>(),
+            });
+        });
+        services.TryAddSingleton<LiveHub>();
+        services.AddHostedService<RetentionService>();
+        return services;
+    }
+}

@@ -1,0 +1,83 @@
+using System.Text;
+using System.Text.Json;
+using ViewSync.Server.Tests.Support;
+
+namespace ViewSync.Server.Tests.Http;
+
+/// <summary>One test per kind of bad request: the documented status and code, and nothing changed.</summary>
+public sealed class BadRequestTests : IAsyncLifetime
+{
+    private ServerHost _server = null!;
+
+    public async Task InitializeAsync() => _server = await ServerHost.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private static string Mutation(int i) =>
+        $$$$"""{"id":"m{{{{i}}}}","name":"todo.create","scope":"user:1","client":"c","seq":{{{{i + 1}}}},"args":{"id":"t{{{{i}}}}","data":{"Id":"t{{{{i}}}}","Title":"x","Done":false}}}""";
+
+    private async Task AssertRejectedAsync(string path, byte[] body, string expectedInError)
+    {
+        var (status, response) = await _server.PostAsync(path, body);
+
+        Assert.Equal(400, status);
+        using var error = JsonDocument.Parse(response);
+        Assert.Equal("invalid_mutation", error.RootElement.GetProperty("code").GetString());
+        Assert.Contains(expectedInError, error.RootElement.GetProperty("error").GetString(), StringComparison.Ordinal);
+        var snapshot = await _server.Engine.SnapshotAsync("user:1");
+        Assert.Empty(snapshot.Data);
+        Assert.Equal(0UL, snapshot.Cursor);
+    }
+
+    private Task AssertRejectedAsync(string path, string body, string expectedInError) =>
+        AssertRejectedAsync(path, Encoding.UTF8.GetBytes(body), expectedInError);
+
+    [Fact]
+    public Task Malformed_json_is_refused() => AssertRejectedAsync("push", """{"mutations": [""" + Mutation(0), "not valid");
+
+    [Fact]
+    public Task Wrong_types_are_refused() => AssertRejectedAsync("push", Mutation(0).Replace("\"seq\":1", "\"seq\":\"one\"", StringComparison.Ordinal).Insert(0, """{"mutations":[""") + "]}", "seq");
+
+    [Fact]
+    public Task Missing_fields_are_refused() => AssertRejectedAsync("push", """{"mutations":[{"id":"m0","name":"todo.create","scope":"user:1","seq":1,"args":{}}]}""", "client");
+
+    [Fact]
+    public Task A_push_with_no_mutations_is_refused() => AssertRejectedAsync("push", """{"mutations":[]}""", "at least one mutation");
+
+    [Fact]
+    public Task A_push_body_without_mutations_is_refused() => AssertRejectedAsync("push", "{}", "at least one mutation");
+
+    [Fact]
+    public Task A_push_of_101_mutations_is_refused() =>
+        AssertRejectedAsync("push", $$"""{"mutations":[{{string.Join(",", Enumerable.Range(0, 101).Select(Mutation))}}]}""", "at most 100");
+
+    [Fact]
+    public Task A_push_body_over_1_MiB_is_refused()
+    {
+        var padding = new string('x', (1 << 20) + 1);
+        return AssertRejectedAsync("push", $$"""{"mutations":[{{Mutation(0)}}],"padding":"{{padding}}"}""", "larger than");
+    }
+
+    [Fact]
+    public Task A_pull_body_over_64_KiB_is_refused() =>
+        AssertRejectedAsync("pull", $$"""{"scope":"user:1","cursor":0,"padding":"{{new string('x', 64 << 10)}}"}""", "larger than");
+
+    [Fact]
+    public Task A_snapshot_body_over_64_KiB_is_refused() =>
+        AssertRejectedAsync("snapshot", $$"""{"scope":"user:1","padding":"{{new string('x', 64 << 10)}}"}""", "larger than");
+
+    [Fact]
+    public Task A_negative_pull_limit_is_refused() => AssertRejectedAsync("pull", """{"scope":"user:1","cursor":0,"limit":-5}""", "negative");
+
+    [Fact]
+    public Task A_negative_cursor_is_refused() => AssertRejectedAsync("pull", """{"scope":"user:1","cursor":-1}""", "not valid");
+
+    [Fact]
+    public Task A_null_body_is_refused() => AssertRejectedAsync("snapshot", "null", "JSON null");
+
+    [Fact]
+    public async Task A_bad_mutation_in_a_batch_refuses_the_whole_batch()
+    {
+        await AssertRejectedAsync("push", $$"""{"mutations":[{{Mutation(0)}},{"id":"m1"}]}""", "not valid");
+    }
+}

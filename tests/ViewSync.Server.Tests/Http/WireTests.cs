@@ -1,0 +1,97 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using ViewSync.Server.Tests.Support;
+
+namespace ViewSync.Server.Tests.Http;
+
+/// <summary>Requests and responses over real HTTP, byte for byte in the shapes of PROTOCOL.md.</summary>
+public sealed partial class WireTests : IAsyncLifetime
+{
+    private ServerHost _server = null!;
+
+    public async Task InitializeAsync() => _server = await ServerHost.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    private const string CreateMilk = """
+        {"mutations": [
+          {"id": "7f3c01", "name": "todo.create", "scope": "user:123", "client": "a1b2c3d4e5f60718", "seq": 17,
+           "args": {"id": "abc", "data": {"Id": "abc", "Title": "Buy milk", "Done": false}}}
+        ]}
+        """;
+
+    [Fact]
+    public async Task Push_answers_one_result_per_mutation_with_cursor_and_changes()
+    {
+        var (status, body) = await _server.PostAsync("push", CreateMilk.Replace("]}", """
+            ,{"id": "7f3c02", "name": "todo.rename", "scope": "user:123", "client": "a1b2c3d4e5f60718", "seq": 18, "args": {"id": "abc", "title": ""}}
+            ]}
+            """, StringComparison.Ordinal));
+
+        Assert.Equal(200, status);
+        Assert.Equal(
+            """{"results":[{"ok":true,"cursor":1,"changes":[{"cursor":1,"scope":"user:123","time":"<time>","data":{"entity":"todo","id":"abc","op":"create","value":{"Id":"abc","Title":"Buy milk","Done":false}}}]},{"ok":false,"code":"invalid_mutation","error":"A todo needs a title."}]}""",
+            Times().Replace(body, "\"time\":\"<time>\""));
+    }
+
+    [Fact]
+    public async Task A_replayed_push_answers_ok_with_the_first_cursor_and_no_changes()
+    {
+        await _server.PostAsync("push", CreateMilk);
+
+        var (status, body) = await _server.PostAsync("push", CreateMilk);
+
+        Assert.Equal(200, status);
+        Assert.Equal("""{"results":[{"ok":true,"cursor":1}]}""", body);
+    }
+
+    [Fact]
+    public async Task Pull_pages_with_has_more_and_next_cursor()
+    {
+        for (var i = 0; i < 3; i++)
+        {
+            await _server.PostAsync("push", CreateMilk.Replace("7f3c01", $"m{i}", StringComparison.Ordinal).Replace("\"abc\"", $"\"t{i}\"", StringComparison.Ordinal));
+        }
+
+        var (status, first) = await _server.PostAsync("pull", """{"scope": "user:123", "cursor": 0, "limit": 2}""");
+        var (_, rest) = await _server.PostAsync("pull", """{"scope": "user:123", "cursor": 2, "limit": 2}""");
+
+        Assert.Equal(200, status);
+        Assert.Matches("""^\{"changes":\[\{"cursor":1,"scope":"user:123",.*\{"cursor":2,.*\],"has_more":true,"next_cursor":2\}$""", first);
+        Assert.Matches("""^\{"changes":\[\{"cursor":3,.*"data":\{"entity":"todo","id":"t2","op":"create","value":\{"Id":"t2","Title":"Buy milk","Done":false\}\}\}\],"has_more":false,"next_cursor":3\}$""", rest);
+    }
+
+    [Fact]
+    public async Task Snapshot_maps_entity_to_id_to_value_with_its_cursor()
+    {
+        await _server.PostAsync("push", CreateMilk);
+
+        var (status, body) = await _server.PostAsync("snapshot", """{"scope": "user:123"}""");
+        var (_, empty) = await _server.PostAsync("snapshot", """{"scope": "nobody"}""");
+
+        Assert.Equal(200, status);
+        Assert.Equal("""{"data":{"todo":{"abc":{"Id":"abc","Title":"Buy milk","Done":false}}},"cursor":1}""", body);
+        Assert.Equal("""{"data":{},"cursor":1}""", empty);
+    }
+
+    [Fact]
+    public async Task Pull_limit_defaults_to_100_and_is_capped_at_1000()
+    {
+        for (var batch = 0; batch < 11; batch++)
+        {
+            var mutations = string.Join(",", Enumerable.Range(batch * 100, 100).Select(i =>
+                $$$$"""{"id":"b{{{{i}}}}","name":"todo.create","scope":"s","client":"c","seq":{{{{i + 1}}}},"args":{"id":"e{{{{i}}}}","data":{"Id":"e{{{{i}}}}","Title":"x","Done":false}}}"""));
+            Assert.Equal(200, (await _server.PostAsync("push", $$"""{"mutations":[{{mutations}}]}""")).Status);
+        }
+
+        using var byDefault = JsonDocument.Parse((await _server.PostAsync("pull", """{"scope":"s","cursor":0}""")).Body);
+        using var capped = JsonDocument.Parse((await _server.PostAsync("pull", """{"scope":"s","cursor":0,"limit":5000}""")).Body);
+
+        Assert.Equal(100, byDefault.RootElement.GetProperty("changes").GetArrayLength());
+        Assert.Equal(1000, capped.RootElement.GetProperty("changes").GetArrayLength());
+        Assert.True(capped.RootElement.GetProperty("has_more").GetBoolean());
+    }
+
+    [GeneratedRegex("\"time\":\"[^\"]+\"")]
+    private static partial Regex Times();
+}

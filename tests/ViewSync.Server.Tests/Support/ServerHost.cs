@@ -1,0 +1,75 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using TodoSample;
+using ViewSync.Server.Engine;
+using ViewSync.Server.Http;
+
+namespace ViewSync.Server.Tests.Support;
+
+/// <summary>The ViewSync server on real Kestrel, 127.0.0.1, a free port.</summary>
+internal sealed class ServerHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private ServerHost(WebApplication app, Uri root)
+    {
+        _app = app;
+        Root = root;
+        Http = new HttpClient { BaseAddress = new Uri(root, "_sync/"), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public Uri Root { get; }
+
+    public HttpClient Http { get; }
+
+    public ISyncEngine Engine => _app.Services.GetRequiredService<ISyncEngine>();
+
+    public Uri LiveUri(string scope) => new($"ws://{Root.Authority}/_live?scope={Uri.EscapeDataString(scope)}");
+
+    public static async Task<ServerHost> StartAsync(Action<ViewSyncServerOptions>? configure = null, Action<IServiceCollection>? services = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        services?.Invoke(builder.Services);
+        builder.Services.AddViewSyncServer(options =>
+        {
+            options.Mutators = TodoDb.Mutators;
+            configure?.Invoke(options);
+        });
+        var app = builder.Build();
+        app.Urls.Add("http://127.0.0.1:0");
+        app.MapViewSync("/_sync");
+        app.MapViewSyncLive("/_live");
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new ServerHost(app, new Uri(address.TrimEnd('/') + "/"));
+    }
+
+    public async Task<(int Status, string Body)> PostAsync(string path, string json)
+    {
+        using var content = new StringContent(json, Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await Http.PostAsync(path, content);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    public async Task<(int Status, string Body)> PostAsync(string path, byte[] body)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await Http.PostAsync(path, content);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
