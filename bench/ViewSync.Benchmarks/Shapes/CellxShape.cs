@@ -10,11 +10,16 @@ public sealed class CellxShape : IShape
     private readonly Signal<int>[] _inputs;
     private readonly IReadOnlySignal<int>[] _end;
     private readonly List<Effect> _effects;
+    private static readonly int[] s_odd = [4, 3, 2, 1];
+    private static readonly int[] s_even = [1, 2, 3, 4];
+    private readonly int[] _endValues = new int[4];
     private readonly bool _batched;
+    private readonly Action<int[]> _write;
 
     public CellxShape(int layers = 1000, bool batched = true)
     {
         _batched = batched;
+        _write = Write;
         _inputs = [new Signal<int>(1), new Signal<int>(2), new Signal<int>(3), new Signal<int>(4)];
         _effects = new List<Effect>(layers * 4);
         IReadOnlySignal<int>[] current = [.. _inputs];
@@ -48,17 +53,20 @@ public sealed class CellxShape : IShape
 
     public void Op(int v)
     {
-        int[] values = v % 2 != 0 ? [4, 3, 2, 1] : [1, 2, 3, 4];
+        var values = v % 2 != 0 ? s_odd : s_even;
         if (_batched)
         {
-            Reactive.Batch(() => Write(values));
+            Reactive.Batch(values, _write);
         }
         else
         {
             Write(values);
         }
 
-        _ = End;
+        for (var i = 0; i < 4; i++)
+        {
+            _endValues[i] = _end[i].Get();
+        }
     }
 
     public void Check(int v)

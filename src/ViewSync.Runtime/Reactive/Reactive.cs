@@ -52,6 +52,29 @@ public static class Reactive
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="action"/> with <paramref name="state"/> as one batch (see <see cref="Batch(Action)"/>):
+    /// with a static or cached delegate, nothing is allocated.
+    /// </summary>
+    /// <typeparam name="TState">The state type.</typeparam>
+    /// <param name="state">Passed to <paramref name="action"/>.</param>
+    /// <param name="action">The writes to group.</param>
+    /// <exception cref="ArgumentNullException"><paramref name="action"/> is null.</exception>
+    public static void Batch<TState>(TState state, Action<TState> action)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        using var scope = ReactiveRuntime.Gate.EnterScope();
+        ReactiveRuntime.StartBatch();
+        try
+        {
+            action(state);
+        }
+        finally
+        {
+            ReactiveRuntime.EndBatch();
+        }
+    }
+
     /// <summary>Runs <paramref name="func"/> as one batch (see <see cref="Batch(Action)"/>) and returns its result.</summary>
     /// <typeparam name="T">The result type.</typeparam>
     /// <param name="func">The writes to group.</param>

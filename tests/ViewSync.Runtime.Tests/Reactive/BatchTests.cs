@@ -22,6 +22,24 @@ public class BatchTests
     }
 
     [Fact]
+    public void A_batch_with_state_passes_it_and_runs_effects_once()
+    {
+        var a = new Signal<int>(0);
+        var b = new Signal<int>(0);
+        var runs = 0;
+        using var effect = new Effect(() => { a.Get(); b.Get(); runs++; });
+
+        Reactive.Batch((a, b), static pair =>
+        {
+            pair.a.Set(1);
+            pair.b.Set(2);
+        });
+
+        Assert.Equal(2, runs);
+        Assert.Equal((1, 2), (a.Peek(), b.Peek()));
+    }
+
+    [Fact]
     public void Reads_inside_a_batch_see_new_values()
     {
         var source = new Signal<int>(1);
