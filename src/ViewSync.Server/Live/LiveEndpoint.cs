@@ -45,6 +45,7 @@ internal static class LiveEndpoint
         {
             hub.Remove(session);
             await session.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye").ConfigureAwait(false);
+            session.Stop();
             await sender.ConfigureAwait(false);
         }
     }

@@ -84,7 +84,11 @@ internal sealed class LiveSession : IDisposable
         }
     }
 
-    /// <summary>Ends the session politely with a close frame.</summary>
+    /// <summary>
+    /// Starts a polite close: stops queueing and sends a close frame. The receive loop then sees the
+    /// peer's answering close and ends the session; cancelling a pending receive instead would reset
+    /// the connection before the close frame arrives.
+    /// </summary>
     public async Task CloseAsync(WebSocketCloseStatus status, string reason)
     {
         _outbox.Writer.TryComplete();
@@ -100,9 +104,12 @@ internal sealed class LiveSession : IDisposable
         {
             _socket.Abort();
         }
-        finally
-        {
-            Cancel();
-        }
+    }
+
+    /// <summary>Ends the session's loops once the connection is done with.</summary>
+    public void Stop()
+    {
+        _outbox.Writer.TryComplete();
+        Cancel();
     }
 }

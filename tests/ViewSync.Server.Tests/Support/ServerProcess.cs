@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace ViewSync.Server.Tests.Support;
+
+/// <summary>samples/Todo.Server as a child process on a given SQLite file, so a test can kill it for real.</summary>
+internal sealed partial class ServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private ServerProcess(Process process, Uri root)
+    {
+        _process = process;
+        Root = root;
+    }
+
+    public Uri Root { get; }
+
+    public static async Task<ServerProcess> StartAsync(string database)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(ServerDll());
+        info.ArgumentList.Add("--db");
+        info.ArgumentList.Add(database);
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(info)!;
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginErrorReadLine();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
+        {
+            if (Listening().Match(line) is { Success: true } match)
+            {
+                return new ServerProcess(process, new Uri(match.Groups[1].Value.TrimEnd('/') + "/"));
+            }
+        }
+
+        throw new InvalidOperationException($"Todo.Server exited ({process.ExitCode}) before it printed its address.");
+    }
+
+    /// <summary>SIGKILL: no graceful shutdown, no flushing.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            await KillAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private static string ServerDll()
+    {
+        // tests/ViewSync.Server.Tests/bin/<Configuration>/<tfm>/ → samples/Todo.Server/bin/<Configuration>/<tfm>/
+        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var (framework, configuration) = (output.Name, output.Parent!.Name);
+        var root = output.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
+        var dll = Path.Combine(root, "samples", "Todo.Server", "bin", configuration, framework, "Todo.Server.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException("Build samples/Todo.Server first (the test project references it).", dll);
+    }
+
+    [GeneratedRegex(@"listening on (http://127\.0\.0\.1:\d+)")]
+    private static partial Regex Listening();
+}
