@@ -23,15 +23,10 @@ internal static partial class SyncEndpoints
     {
         await HandleAsync(context, async (engine, options, ct) =>
         {
-            var body = await RequestBody.ReadAsync(context.Request, RequestBody.PushLimit, ct).ConfigureAwait(false);
-            if (body is null)
+            var (request, invalid) = await ReadAsync(context, "push", RequestBody.PushLimit, Json.PushRequest, ct).ConfigureAwait(false);
+            if (invalid is not null)
             {
-                return Error(StatusCodes.Status400BadRequest, ErrorCodes.InvalidMutation, $"The push body is larger than {RequestBody.PushLimit} bytes; send fewer mutations per batch.");
-            }
-
-            if (!TryParse(body, Json.PushRequest, out var request, out var problem))
-            {
-                return Error(StatusCodes.Status400BadRequest, ErrorCodes.InvalidMutation, $"The push body is not valid: {problem}");
+                return invalid;
             }
 
             if (request.Mutations is not { Count: > 0 } mutations)
@@ -71,15 +66,10 @@ internal static partial class SyncEndpoints
     {
         await HandleAsync(context, async (engine, options, ct) =>
         {
-            var body = await RequestBody.ReadAsync(context.Request, RequestBody.QueryLimit, ct).ConfigureAwait(false);
-            if (body is null)
+            var (request, invalid) = await ReadAsync(context, "pull", RequestBody.QueryLimit, Json.PullRequest, ct).ConfigureAwait(false);
+            if (invalid is not null)
             {
-                return Error(StatusCodes.Status400BadRequest, ErrorCodes.InvalidMutation, $"The pull body is larger than {RequestBody.QueryLimit} bytes.");
-            }
-
-            if (!TryParse(body, Json.PullRequest, out var request, out var problem))
-            {
-                return Error(StatusCodes.Status400BadRequest, ErrorCodes.InvalidMutation, $"The pull body is not valid: {problem}");
+                return invalid;
             }
 
             if (request.Limit < 0)
@@ -109,15 +99,10 @@ internal static partial class SyncEndpoints
     {
         await HandleAsync(context, async (engine, options, ct) =>
         {
-            var body = await RequestBody.ReadAsync(context.Request, RequestBody.QueryLimit, ct).ConfigureAwait(false);
-            if (body is null)
+            var (request, invalid) = await ReadAsync(context, "snapshot", RequestBody.QueryLimit, Json.SnapshotRequest, ct).ConfigureAwait(false);
+            if (invalid is not null)
             {
-                return Error(StatusCodes.Status400BadRequest, ErrorCodes.InvalidMutation, $"The snapshot body is larger than {RequestBody.QueryLimit} bytes.");
-            }
-
-            if (!TryParse(body, Json.SnapshotRequest, out var request, out var problem))
-            {
-                return Error(StatusCodes.Status400BadRequest, ErrorCodes.InvalidMutation, $"The snapshot body is not valid: {problem}");
+                return invalid;
             }
 
             var scope = await AuthorizeAsync(options, context, request.Scope).ConfigureAwait(false);
@@ -155,6 +140,21 @@ internal static partial class SyncEndpoints
         }
 
         await respond(context.Response).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads and parses a request body; on failure returns the <c>400 invalid_mutation</c> answer instead.</summary>
+    private static async Task<(T Request, Func<HttpResponse, Task>? Invalid)> ReadAsync<T>(HttpContext context, string what, int limit, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+        where T : class
+    {
+        var body = await RequestBody.ReadAsync(context.Request, limit, cancellationToken).ConfigureAwait(false);
+        if (body is null)
+        {
+            return (null!, Error(StatusCodes.Status400BadRequest, ErrorCodes.InvalidMutation, $"The {what} body is larger than {limit} bytes{(what == "push" ? "; send fewer mutations per batch" : "")}."));
+        }
+
+        return TryParse(body, typeInfo, out var request, out var problem)
+            ? (request, null)
+            : (null!, Error(StatusCodes.Status400BadRequest, ErrorCodes.InvalidMutation, $"The {what} body is not valid: {problem}"));
     }
 
     private static bool TryParse<T>(byte[] body, JsonTypeInfo<T> typeInfo, out T value, out string problem)
