@@ -7,9 +7,24 @@ namespace ViewSync.Generators.Tests;
 public class CompilationTests
 {
     [Fact]
-    public async Task Generated_code_compiles_without_any_diagnostic_even_with_documentation_checks()
+    public Task Generated_code_compiles_without_any_diagnostic_even_with_documentation_checks() =>
+        AssertCompilesCleanlyAsync(TestSources.Todo);
+
+    [Fact]
+    public Task Wire_names_with_xml_and_string_special_characters_are_escaped() =>
+        AssertCompilesCleanlyAsync("""
+            using System.Text.Json.Serialization;
+            using ViewSync;
+            namespace Odd;
+            [SyncEntity("a<b&\"c")] public sealed record Thing(string Id);
+            public static class M { [Mutator("x&y<\"z\">")] public static void Do(OddDb.Tx tx, string id) { } }
+            [JsonSerializable(typeof(Thing))] internal partial class OddJson : JsonSerializerContext;
+            [SyncDatabase(typeof(OddJson))] public partial class OddDb;
+            """);
+
+    private static async Task AssertCompilesCleanlyAsync(params string[] sources)
     {
-        var compilation = GeneratorHarness.Compile(TestSources.Todo);
+        var compilation = GeneratorHarness.Compile(sources);
         var documented = compilation.WithOptions(compilation.Options.WithSpecificDiagnosticOptions([]))
             .RemoveAllSyntaxTrees()
             .AddSyntaxTrees(compilation.SyntaxTrees.Select(t => t.WithRootAndOptions(t.GetRoot(), GeneratorHarness.ParseOptions.WithDocumentationMode(DocumentationMode.Diagnose))));

@@ -88,7 +88,7 @@ internal static class DatabaseEmitter
         foreach (var entity in output.Entities)
         {
             w.Line();
-            w.Line($"/// <summary>The <c>{entity.WireName}</c> entities.</summary>");
+            w.Line($"/// <summary>The <c>{Xml(entity.WireName)}</c> entities.</summary>");
             w.Line($"public {Runtime}.Collection<{entity.Type}> {entity.CollectionName} {{ get; }}");
         }
 
@@ -111,7 +111,7 @@ internal static class DatabaseEmitter
                 w.Line();
             }
 
-            w.Line($"/// <summary>The <c>{entity.WireName}</c> entity.</summary>");
+            w.Line($"/// <summary>The <c>{Xml(entity.WireName)}</c> entity.</summary>");
             w.Line($"public static {Runtime}.EntityType<{entity.Type}> {names[i]} {{ get; }} =");
             w.Line($"    new(\"{Escape(entity.WireName)}\", {context}.Default, static entity => entity.{entity.Key});");
         }
@@ -163,7 +163,7 @@ internal static class DatabaseEmitter
         {
             var entity = output.Entities[i];
             w.Line();
-            w.Line($"/// <summary>The <c>{entity.WireName}</c> entities as this transaction sees them.</summary>");
+            w.Line($"/// <summary>The <c>{Xml(entity.WireName)}</c> entities as this transaction sees them.</summary>");
             w.Line($"public {Runtime}.TxCollection<{entity.Type}> {entity.CollectionName} => new(this.Transaction, EntityTypes.{names[i]});");
         }
 
@@ -188,7 +188,7 @@ internal static class DatabaseEmitter
             var mutator = output.Mutators[i];
             var parameters = string.Join(", ", mutator.Parameters.Select(p => $"{p.Type} {Identifier(p.Name)}{(p.DefaultValue is null ? "" : " = " + p.DefaultValue)}"));
             w.Line();
-            w.Line($"/// <summary>Runs the <c>{Escape(mutator.WireName)}</c> mutator (<see cref=\"{mutator.ContainingType}.{mutator.MethodName}\"/>) optimistically and queues it.</summary>");
+            w.Line($"/// <summary>Runs the <c>{Xml(mutator.WireName)}</c> mutator (<see cref=\"{mutator.ContainingType}.{mutator.MethodName}\"/>) optimistically and queues it.</summary>");
             foreach (var parameter in mutator.Parameters)
             {
                 w.Line($"/// <param name=\"{parameter.Name}\">The <c>{parameter.Name}</c> argument.</param>");
@@ -254,4 +254,7 @@ internal static class DatabaseEmitter
             : name;
 
     private static string Escape(string text) => text.Replace("\\", "\\\\").Replace("\"", "\\\"");
+
+    /// <summary>Wire names are free text; inside XML doc comments they must not break the XML.</summary>
+    private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }
