@@ -38,6 +38,25 @@ public class TransportTests
         Assert.Equal("""{"scope":"user:1","cursor":5,"limit":100}""", body);
     }
 
+    [Fact]
+    public async Task A_push_is_sent_in_the_protocols_wire_shape()
+    {
+        string? body = null;
+        await using var server = await ScriptedServer.StartAsync(async context =>
+        {
+            body = await new StreamReader(context.Request.Body).ReadToEndAsync();
+            await Answer(200, """{"results":[{"ok":true,"cursor":1}]}""")(context);
+        });
+        using var http = server.CreateClient();
+        using var args = System.Text.Json.JsonDocument.Parse("""{"id":"abc"}""");
+        var mutation = new ViewSync.Mutations.Mutation("m1", "todo.toggle", "user:1", "a1b2c3d4e5f60718", 3, args.RootElement, DateTimeOffset.UnixEpoch);
+
+        var result = await new RefitSyncTransport(http).PushAsync(new PushRequest { Mutations = [mutation] }, CancellationToken.None);
+
+        Assert.True(result.IsSuccess, result.Describe());
+        Assert.Equal("""{"mutations":[{"id":"m1","name":"todo.toggle","scope":"user:1","client":"a1b2c3d4e5f60718","seq":3,"args":{"id":"abc"}}]}""", body);
+    }
+
     [Theory]
     [InlineData(500, TransportOutcome.ServerError, true)]
     [InlineData(503, TransportOutcome.ServerError, true)]

@@ -68,6 +68,13 @@ internal static class DatabaseEmitter
         w.Line("{");
         w.Line("}");
         w.Line();
+        w.Line("/// <summary>Creates the database over a sync client's replica: reads and writes sync with its server.</summary>");
+        w.Line("/// <param name=\"client\">The client, created with <see cref=\"Mutators\"/>.</param>");
+        w.Line($"public {name}({Runtime}.SyncClient client)");
+        w.Line("    : this((client ?? throw new global::System.ArgumentNullException(nameof(client))).Replica)");
+        w.Line("{");
+        w.Line("}");
+        w.Line();
         w.Line($"/// <summary>Creates the database over <paramref name=\"replica\"/>, whose mutator table must be <see cref=\"Mutators\"/>.</summary>");
         w.Line("/// <param name=\"replica\">The local state and mutation queue to read and write.</param>");
         w.Line($"public {name}({Runtime}.Replica replica)");

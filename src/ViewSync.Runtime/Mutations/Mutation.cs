@@ -17,6 +17,7 @@ namespace ViewSync.Mutations;
 /// equal, <see cref="Args"/> being compared structurally.
 /// </para>
 /// </remarks>
+[System.Text.Json.Serialization.JsonConverter(typeof(Protocol.MutationJsonConverter))]
 public sealed record Mutation
 {
     /// <summary>Creates a mutation after validating every field.</summary>

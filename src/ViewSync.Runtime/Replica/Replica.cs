@@ -153,7 +153,8 @@ public sealed class Replica
         ArgumentException.ThrowIfNullOrWhiteSpace(clientId);
         using var scope = ReactiveRuntime.Gate.EnterScope();
         using var untracked = ReactiveRuntime.SuspendTracking();
-        var queued = pending.ToList();
+        // Persistence may record appends from several threads out of order; sequence numbers give the true order.
+        var queued = pending.OrderBy(m => m.Seq).ToList();
         _factory = new MutationFactory(clientId, Scope, Math.Max(lastSeq, queued.Count == 0 ? 0 : queued.Max(m => m.Seq)), _timeProvider);
         _queue.Clear();
         foreach (var mutation in queued)

@@ -14,7 +14,8 @@ public sealed class RefitSyncTransport : ISyncTransport
 {
     private static readonly RefitSettings s_settings = new()
     {
-        ContentSerializer = new SystemTextJsonContentSerializer(new JsonSerializerOptions { TypeInfoResolver = ProtocolJsonContext.Default }),
+        // The context's own options: its resolver and the converters it was generated with.
+        ContentSerializer = new SystemTextJsonContentSerializer(new JsonSerializerOptions(ProtocolJsonContext.Default.Options)),
     };
 
     private readonly ISyncApi _api;

@@ -13,6 +13,13 @@ namespace TodoApp
         {
         }
 
+        /// <summary>Creates the database over a sync client's replica: reads and writes sync with its server.</summary>
+        /// <param name="client">The client, created with <see cref="Mutators"/>.</param>
+        public TodoDb(global::ViewSync.SyncClient client)
+            : this((client ?? throw new global::System.ArgumentNullException(nameof(client))).Replica)
+        {
+        }
+
         /// <summary>Creates the database over <paramref name="replica"/>, whose mutator table must be <see cref="Mutators"/>.</summary>
         /// <param name="replica">The local state and mutation queue to read and write.</param>
         public TodoDb(global::ViewSync.Replica replica)

@@ -1,0 +1,654 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using ViewSync.Live;
+using ViewSync.Mutations;
+using ViewSync.Mutators;
+using ViewSync.Persistence;
+using ViewSync.Protocol;
+using ViewSync.Store;
+using ViewSync.Transport;
+
+namespace ViewSync;
+
+/// <summary>
+/// Keeps a <see cref="ViewSync.Replica"/> in sync with a server: pushes queued mutations, pulls changes
+/// by cursor, takes snapshots, rebases pending mutations on new server state, and reacts to live
+/// notifications — following the correctness rules of PROTOCOL.md.
+/// </summary>
+/// <remarks>
+/// <para><b>Offline.</b> <see cref="StartAsync"/> succeeds with no network: reads and writes work
+/// locally, and the loop retries on a timer with exponential backoff and jitter, honouring
+/// <c>Retry-After</c>.</para>
+/// <para><b>Rules kept.</b> The cursor moves only to what was pulled (or snapshotted); an acknowledged
+/// mutation stays in the optimistic layer until a pull reaches its result cursor; after every pull
+/// or snapshot the visible state is the server state plus the pending mutations replayed in order;
+/// a mutation is never dropped silently: it is pushed, or reported through
+/// <see cref="MutationRejected"/>; retries replay the same ids.</para>
+/// </remarks>
+public sealed partial class SyncClient : IAsyncDisposable
+{
+    private readonly SyncClientOptions _options;
+    private readonly ISyncTransport _transport;
+    private readonly HttpClient? _ownedHttpClient;
+    private readonly IPersistence _persistence;
+    private readonly TimeProvider _time;
+    private readonly Random _random;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _cycleGate = new(1, 1);
+    private readonly SemaphoreSlim _wake = new(0, 1);
+    private readonly Lock _stateGate = new();
+    private readonly Dictionary<string, ulong> _acknowledged = new(StringComparer.Ordinal);
+    private readonly List<Task> _persistenceWrites = [];
+    private readonly Signal<bool> _online = new(false, name: "online");
+    private readonly Signal<DateTimeOffset?> _lastSyncTime = new(null, name: "last sync");
+    private readonly Signal<SyncError?> _lastError = new(null, name: "last error");
+    private LiveConnection? _live;
+    private CancellationTokenSource? _running;
+    private Task? _loop;
+    private ulong _cursor;
+    private bool _snapshotTaken;
+
+    /// <summary>Creates a client. Nothing happens until <see cref="StartAsync"/>.</summary>
+    /// <param name="mutators">The app's mutators (a generated database's <c>Mutators</c>).</param>
+    /// <param name="options">Where and how to sync.</param>
+    /// <exception cref="ArgumentException">Neither a base URL nor a transport is set.</exception>
+    public SyncClient(MutatorTable mutators, SyncClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(mutators);
+        ArgumentNullException.ThrowIfNull(options);
+        _options = options;
+        _time = options.TimeProvider ?? TimeProvider.System;
+        _random = options.Random ?? Random.Shared;
+        _logger = options.LoggerFactory?.CreateLogger<SyncClient>() ?? NullLogger<SyncClient>.Instance;
+        _persistence = options.Persistence ?? new MemoryPersistence();
+        if (options.Transport is { } transport)
+        {
+            _transport = transport;
+        }
+        else
+        {
+            var baseUrl = options.BaseUrl ?? options.HttpClient?.BaseAddress ?? throw new ArgumentException(
+                "Set SyncClientOptions.BaseUrl to the server's sync prefix, e.g. http://127.0.0.1:5000/_sync/.", nameof(options));
+            var http = options.HttpClient;
+            if (http is null)
+            {
+                http = _ownedHttpClient = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+            }
+
+            http.BaseAddress ??= WithTrailingSlash(baseUrl);
+            _transport = new RefitSyncTransport(http);
+        }
+
+        Replica = new Replica(mutators, new ReplicaOptions { Scope = Scopes.Normalize(options.Scope), TimeProvider = _time });
+        Replica.MutationQueued += OnMutationQueued;
+    }
+
+    /// <summary>Raised for every problem the client meets (it keeps running). Raised on the sync loop's thread.</summary>
+    public event EventHandler<SyncErrorEventArgs>? Error;
+
+    /// <summary>Raised after each completed sync cycle.</summary>
+    public event EventHandler<SyncedEventArgs>? Synced;
+
+    /// <summary>Raised when the server becomes reachable or unreachable.</summary>
+    public event EventHandler<bool>? OnlineChanged;
+
+    /// <summary>Raised when the server rejects a mutation for good; its effects have been rolled back.</summary>
+    public event EventHandler<MutationRejectedEventArgs>? MutationRejected;
+
+    /// <summary>The local copy: confirmed state, pending mutations and the visible store.</summary>
+    public Replica Replica { get; }
+
+    /// <summary>The visible store.</summary>
+    public LocalStore Store => Replica.Store;
+
+    /// <summary>The cursor the client has pulled up to.</summary>
+    public ulong Cursor
+    {
+        get
+        {
+            using var scope = _stateGate.EnterScope();
+            return _cursor;
+        }
+    }
+
+    /// <summary>Whether the last request reached the server.</summary>
+    public IReadOnlySignal<bool> Online => _online;
+
+    /// <summary>The number of mutations the server has not confirmed yet.</summary>
+    public IReadOnlySignal<int> PendingCount => Replica.PendingCount;
+
+    /// <summary>When the last sync cycle completed.</summary>
+    public IReadOnlySignal<DateTimeOffset?> LastSyncTime => _lastSyncTime;
+
+    /// <summary>The last problem, cleared by the next successful cycle.</summary>
+    public IReadOnlySignal<SyncError?> LastError => _lastError;
+
+    /// <summary>
+    /// Loads persisted state (re-applying pending mutations optimistically) and starts the sync loop.
+    /// Succeeds offline: the first sync happens in the background.
+    /// </summary>
+    /// <param name="cancellationToken">Cancels loading.</param>
+    /// <returns>A task that completes once the local state is loaded.</returns>
+    /// <exception cref="InvalidOperationException">The client was started already.</exception>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        if (_running is not null)
+        {
+            throw new InvalidOperationException("The sync client is already started; start it once, and StopAsync before starting again.");
+        }
+
+        var state = await _persistence.LoadAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var problem in state.Problems)
+        {
+            Report(new SyncError(SyncErrorKind.Persistence, $"Local data was damaged and partly dropped: {problem.Description}"));
+        }
+
+        await DispatchAsync(() => Replica.Restore(state.Store, state.Pending, state.ClientId, state.LastSeq)).ConfigureAwait(false);
+        using (_stateGate.EnterScope())
+        {
+            _cursor = state.Cursor;
+            _snapshotTaken = state.Cursor > 0;
+        }
+
+        _running = new CancellationTokenSource();
+        if (_options.Live is { } live)
+        {
+            _live = new LiveConnection(LiveUri(live), Replica.Scope, live, _time, _random, _logger, Wake);
+            _live.Start(_running.Token);
+        }
+
+        _loop = Task.Run(() => RunAsync(_running.Token), CancellationToken.None);
+    }
+
+    /// <summary>Stops the loop and the live connection, and waits for pending local writes to be durable.</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>A task that completes when stopped.</returns>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (_running is not { } running)
+        {
+            return;
+        }
+
+        await running.CancelAsync().ConfigureAwait(false);
+        if (_live is { } live)
+        {
+            await live.DisposeAsync().ConfigureAwait(false);
+            _live = null;
+        }
+
+        if (_loop is { } loop)
+        {
+            await loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await FlushAsync(cancellationToken).ConfigureAwait(false);
+        running.Dispose();
+        _running = null;
+        _loop = null;
+    }
+
+    /// <summary>Pushes pending mutations, then pulls until up to date. Throws when the server cannot be reached or refuses.</summary>
+    /// <param name="cancellationToken">Cancels the cycle.</param>
+    /// <returns>A task that completes when the cycle is done.</returns>
+    /// <exception cref="HttpRequestException">The cycle failed; <see cref="LastError"/> says why. The loop keeps retrying.</exception>
+    public async Task SyncAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await RunCycleAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (SyncFailure failure)
+        {
+            throw new HttpRequestException(failure.Error.Message, failure.InnerException, failure.Error.StatusCode);
+        }
+    }
+
+    /// <summary>Applies a mutator optimistically and queues it for the server (see <see cref="Replica.Mutate(string, JsonElement)"/>).</summary>
+    /// <param name="name">The mutator name.</param>
+    /// <param name="args">Its arguments, a JSON object.</param>
+    /// <returns>The mutation's id.</returns>
+    public string Mutate(string name, JsonElement args) => Replica.Mutate(name, args);
+
+    /// <summary>Waits until every mutation queued so far is durable in persistence.</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>A task that completes when they are.</returns>
+    public Task FlushAsync(CancellationToken cancellationToken = default)
+    {
+        Task[] writes;
+        lock (_persistenceWrites)
+        {
+            writes = [.. _persistenceWrites];
+        }
+
+        return Task.WhenAll(writes).WaitAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync().ConfigureAwait(false);
+        Replica.MutationQueued -= OnMutationQueued;
+        await _persistence.DisposeAsync().ConfigureAwait(false);
+        _ownedHttpClient?.Dispose();
+        _cycleGate.Dispose();
+        _wake.Dispose();
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var failures = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            TimeSpan wait;
+            try
+            {
+                await RunCycleAsync(cancellationToken).ConfigureAwait(false);
+                failures = 0;
+                wait = _live is { IsConnected: true } ? _options.PullInterval * 10 : _options.PullInterval;
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (SyncFailure failure)
+            {
+                failures++;
+                wait = failure.IsTransient ? Backoff(failures, failure.RetryAfter) : _options.MaxRetryDelay;
+            }
+            catch (Exception e)
+            {
+                failures++;
+                Report(new SyncError(SyncErrorKind.Internal, $"The sync loop failed unexpectedly: {e.Message}", e));
+                wait = Backoff(failures, null);
+            }
+
+            try
+            {
+                // After a failure only the timer ends the wait: local writes must not turn retries into a hot loop.
+                await WaitAsync(wait, wakeable: failures == 0, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>One cycle: snapshot first if there is no state yet, push, then pull until up to date.</summary>
+    private async Task RunCycleAsync(CancellationToken cancellationToken)
+    {
+        await _cycleGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            bool needsSnapshot;
+            using (_stateGate.EnterScope())
+            {
+                needsSnapshot = !_snapshotTaken;
+            }
+
+            if (needsSnapshot)
+            {
+                await SnapshotAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            await PushAsync(cancellationToken).ConfigureAwait(false);
+            await PullAsync(cancellationToken).ConfigureAwait(false);
+            SetOnline(true);
+            _lastError.Set(null);
+            _lastSyncTime.Set(_time.GetUtcNow());
+            Synced?.Invoke(this, new SyncedEventArgs(Cursor));
+        }
+        catch (SyncFailure failure)
+        {
+            SetOnline(failure.Error.Kind != SyncErrorKind.Network);
+            Report(failure.Error);
+            throw;
+        }
+        finally
+        {
+            _cycleGate.Release();
+        }
+    }
+
+    private async Task PushAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            List<Mutation> batch;
+            using (_stateGate.EnterScope())
+            {
+                batch = [.. Replica.Pending().Where(m => !_acknowledged.ContainsKey(m.Id)).Take(Math.Clamp(_options.PushBatchSize, 1, PushRequest.MaxBatch))];
+            }
+
+            if (batch.Count == 0)
+            {
+                return;
+            }
+
+            var result = await _transport.PushAsync(new PushRequest { Mutations = batch }, cancellationToken).ConfigureAwait(false);
+            if (!result.IsSuccess)
+            {
+                throw SyncFailure.From("push", result);
+            }
+
+            var results = result.Value!.Results;
+            if (results is null || results.Count != batch.Count)
+            {
+                throw SyncFailure.Malformed("push", $"{batch.Count} mutations were sent but {results?.Count ?? 0} results came back");
+            }
+
+            var rejected = new List<(Mutation Mutation, string Code, string Error)>();
+            using (_stateGate.EnterScope())
+            {
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    if (results[i] is not { } answer)
+                    {
+                        throw SyncFailure.Malformed("push", $"result {i} is null");
+                    }
+
+                    if (answer.Ok)
+                    {
+                        // Rule 2: it stays in the optimistic layer until a pull reaches this cursor.
+                        _acknowledged[batch[i].Id] = answer.Cursor ?? 0;
+                    }
+                    else
+                    {
+                        rejected.Add((batch[i], answer.EffectiveCode!, answer.Error ?? "rejected"));
+                    }
+                }
+            }
+
+            if (rejected.Count == 0)
+            {
+                continue;
+            }
+
+            await DispatchAsync(() =>
+            {
+                foreach (var (mutation, _, _) in rejected)
+                {
+                    Replica.Reject(mutation.Id);
+                }
+            }).ConfigureAwait(false);
+            await PersistAsync(_persistence.RemoveAsync([.. rejected.Select(r => r.Mutation.Id)], CancellationToken.None)).ConfigureAwait(false);
+            foreach (var (mutation, code, error) in rejected)
+            {
+                LogRejected(mutation.Name, mutation.Id, code, error);
+                MutationRejected?.Invoke(this, new MutationRejectedEventArgs(mutation, code, error));
+                Report(new SyncError(SyncErrorKind.MutationRejected, $"The server rejected {mutation.Name} ({mutation.Id}): {code}: {error}", Mutation: mutation, Code: code));
+            }
+
+            // A conflict means our view of the server is stale: start again from a snapshot, with the rest replayed on top.
+            if (rejected.Any(r => r.Code == ErrorCodes.Conflict))
+            {
+                await SnapshotAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task PullAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var from = Cursor;
+            var result = await _transport.PullAsync(new PullRequest { Scope = Replica.Scope, Cursor = from, Limit = _options.PullLimit }, cancellationToken).ConfigureAwait(false);
+            if (result.Outcome == TransportOutcome.CursorTooOld)
+            {
+                await SnapshotAsync(cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            if (!result.IsSuccess)
+            {
+                throw SyncFailure.From("pull", result);
+            }
+
+            var page = result.Value!;
+            var changes = page.Changes ?? [];
+            if (page.NextCursor < from || changes.Any(c => c is null || c.Cursor <= from))
+            {
+                throw SyncFailure.Malformed("pull", $"the page goes backwards (from cursor {from} to {page.NextCursor})");
+            }
+
+            var writes = changes.Select(ToWrite).OfType<EntityWrite>().ToList();
+            var next = page.NextCursor;
+            var confirmed = Confirmed(next);
+            await DispatchAsync(() => Replica.ApplyServerChanges(writes, confirmed)).ConfigureAwait(false);
+            using (_stateGate.EnterScope())
+            {
+                _cursor = next;
+                foreach (var id in confirmed)
+                {
+                    _acknowledged.Remove(id);
+                }
+            }
+
+            if (confirmed.Count > 0)
+            {
+                await PersistAsync(_persistence.RemoveAsync(confirmed, CancellationToken.None)).ConfigureAwait(false);
+            }
+
+            await PersistAsync(writes.Count > 0
+                ? _persistence.SaveStoreAsync(Replica.ConfirmedSnapshot(), next, CancellationToken.None)
+                : _persistence.SaveCursorAsync(next, CancellationToken.None)).ConfigureAwait(false);
+
+            if (!page.HasMore)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task SnapshotAsync(CancellationToken cancellationToken)
+    {
+        var result = await _transport.SnapshotAsync(new SnapshotRequest { Scope = Replica.Scope }, cancellationToken).ConfigureAwait(false);
+        if (!result.IsSuccess)
+        {
+            throw SyncFailure.From("snapshot", result);
+        }
+
+        var builder = new StoreSnapshot.Builder();
+        foreach (var (entity, ids) in result.Value!.Data ?? new Dictionary<string, IReadOnlyDictionary<string, JsonElement>>())
+        {
+            foreach (var (id, value) in ids ?? new Dictionary<string, JsonElement>())
+            {
+                builder.Add(entity, id, JsonMarshal.GetRawUtf8Value(value));
+            }
+        }
+
+        var snapshot = builder.Build();
+        var cursor = result.Value.Cursor;
+        var confirmed = Confirmed(cursor);
+        await DispatchAsync(() => Replica.ResetConfirmed(snapshot, confirmed)).ConfigureAwait(false);
+        using (_stateGate.EnterScope())
+        {
+            _cursor = cursor;
+            _snapshotTaken = true;
+            foreach (var id in confirmed)
+            {
+                _acknowledged.Remove(id);
+            }
+        }
+
+        if (confirmed.Count > 0)
+        {
+            await PersistAsync(_persistence.RemoveAsync(confirmed, CancellationToken.None)).ConfigureAwait(false);
+        }
+
+        await PersistAsync(_persistence.SaveStoreAsync(snapshot, cursor, CancellationToken.None)).ConfigureAwait(false);
+    }
+
+    /// <summary>Acknowledged mutations whose effects a state at <paramref name="cursor"/> includes.</summary>
+    private List<string> Confirmed(ulong cursor)
+    {
+        using var scope = _stateGate.EnterScope();
+        return [.. _acknowledged.Where(a => a.Value <= cursor).Select(a => a.Key)];
+    }
+
+    /// <summary>A ViewSync change becomes a store write; other payloads (a Go server's own data) are skipped.</summary>
+    private EntityWrite? ToWrite(Change change)
+    {
+        if (change.Data.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+
+        EntityChange? data;
+        try
+        {
+            data = change.Data.Deserialize(ProtocolJsonContext.Default.EntityChange);
+        }
+        catch (JsonException e)
+        {
+            throw SyncFailure.Malformed("pull", $"change {change.Cursor} does not hold an entity change: {e.Message}");
+        }
+
+        if (data is null || string.IsNullOrEmpty(data.Entity) || string.IsNullOrEmpty(data.Id))
+        {
+            return null;
+        }
+
+        if (data.IsDelete)
+        {
+            return new EntityWrite(data.Entity, data.Id, null);
+        }
+
+        return data.Value is { ValueKind: not JsonValueKind.Null and not JsonValueKind.Undefined } value
+            ? new EntityWrite(data.Entity, data.Id, JsonMarshal.GetRawUtf8Value(value).ToArray())
+            : throw SyncFailure.Malformed("pull", $"change {change.Cursor} ({data.Op} of {data.Entity} '{data.Id}') has no value");
+    }
+
+    private void OnMutationQueued(object? sender, MutationQueuedEventArgs e)
+    {
+        var write = _persistence.AppendAsync(e.Mutation, CancellationToken.None).AsTask();
+        lock (_persistenceWrites)
+        {
+            _persistenceWrites.RemoveAll(t => t.IsCompletedSuccessfully);
+            _persistenceWrites.Add(write);
+        }
+
+        _ = PersistAsync(write);
+        Wake();
+    }
+
+    /// <summary>Awaits a persistence write, reporting (not throwing) a failure: the in-memory state is still right.</summary>
+    private async Task PersistAsync(Task write)
+    {
+        try
+        {
+            await write.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            Report(new SyncError(SyncErrorKind.Persistence, $"Saving local state failed: {e.Message}", e));
+        }
+    }
+
+    private Task PersistAsync(ValueTask write) => PersistAsync(write.AsTask());
+
+    /// <summary>Runs a change to the reactive graph on the configured context (the UI thread), or inline.</summary>
+    private Task DispatchAsync(Action apply)
+    {
+        if (_options.SynchronizationContext is not { } context || SynchronizationContext.Current == context)
+        {
+            apply();
+            return Task.CompletedTask;
+        }
+
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        context.Post(_ =>
+        {
+            try
+            {
+                apply();
+                done.SetResult();
+            }
+            catch (Exception e)
+            {
+                done.SetException(e);
+            }
+        }, null);
+        return done.Task;
+    }
+
+    private void Wake()
+    {
+        try
+        {
+            if (_wake.CurrentCount == 0)
+            {
+                _wake.Release();
+            }
+        }
+        catch (Exception e) when (e is SemaphoreFullException or ObjectDisposedException)
+        {
+            // Already awake, or shutting down.
+        }
+    }
+
+    private async Task WaitAsync(TimeSpan delay, bool wakeable, CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var timer = Task.Delay(delay, _time, linked.Token);
+        if (wakeable)
+        {
+            await Task.WhenAny(timer, _wake.WaitAsync(linked.Token)).ConfigureAwait(false);
+        }
+        else
+        {
+            await Task.WhenAny(timer).ConfigureAwait(false);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        await linked.CancelAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Exponential backoff with full jitter, never shorter than the server's Retry-After.</summary>
+    private TimeSpan Backoff(int failures, TimeSpan? retryAfter)
+    {
+        var ceiling = Math.Min(_options.MaxRetryDelay.TotalMilliseconds, _options.PushInterval.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 20)));
+        var delay = TimeSpan.FromMilliseconds((ceiling / 2) + (_random.NextDouble() * ceiling / 2));
+        return retryAfter is { } minimum && minimum > delay ? minimum : delay;
+    }
+
+    private void SetOnline(bool online)
+    {
+        if (_online.Peek() != online)
+        {
+            _online.Set(online);
+            OnlineChanged?.Invoke(this, online);
+        }
+    }
+
+    private void Report(SyncError error)
+    {
+        LogError(error.Kind, error.Message);
+        _lastError.Set(error);
+        Error?.Invoke(this, new SyncErrorEventArgs(error));
+    }
+
+    private Uri LiveUri(LiveOptions live)
+    {
+        if (live.Url is { } url)
+        {
+            return url;
+        }
+
+        var baseUrl = _options.BaseUrl ?? _options.HttpClient?.BaseAddress ?? throw new ArgumentException(
+            "Set LiveOptions.Url: it cannot be derived without a base URL.", nameof(live));
+        var builder = new UriBuilder(baseUrl) { Scheme = baseUrl.Scheme == Uri.UriSchemeHttps ? "wss" : "ws", Path = "/_live" };
+        return builder.Uri;
+    }
+
+    private static Uri WithTrailingSlash(Uri uri) => uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sync problem ({Kind}): {Message}")]
+    private partial void LogError(SyncErrorKind kind, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The server rejected {Name} ({Id}): {Code}: {Error}")]
+    private partial void LogRejected(string name, string id, string code, string error);
+}

@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Logging;
+using ViewSync.Persistence;
+using ViewSync.Protocol;
+using ViewSync.Transport;
+
+namespace ViewSync;
+
+/// <summary>Settings of a <see cref="SyncClient"/>.</summary>
+public sealed class SyncClientOptions
+{
+    /// <summary>The sync prefix, e.g. <c>http://127.0.0.1:5000/_sync/</c>. Required unless <see cref="Transport"/> is set.</summary>
+    public Uri? BaseUrl { get; set; }
+
+    /// <summary>The scope to sync. Defaults to <see cref="Scopes.Default"/>.</summary>
+    public string Scope { get; set; } = Scopes.Default;
+
+    /// <summary>The HTTP client to use (from <c>IHttpClientFactory</c>, say). When null one is created; its base address becomes <see cref="BaseUrl"/>.</summary>
+    public HttpClient? HttpClient { get; set; }
+
+    /// <summary>Replaces the HTTP transport entirely (fault injection, in-process simulation).</summary>
+    public ISyncTransport? Transport { get; set; }
+
+    /// <summary>Live notifications; null polls every <see cref="PullInterval"/> instead.</summary>
+    public LiveOptions? Live { get; set; }
+
+    /// <summary>Where the queue, cursor and confirmed state are kept. Defaults to memory (nothing survives a restart).</summary>
+    public IPersistence? Persistence { get; set; }
+
+    /// <summary>The first retry delay after a failure; it doubles (with jitter) up to <see cref="MaxRetryDelay"/>.</summary>
+    public TimeSpan PushInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How often to pull without live notifications (with live, a safety-net poll runs at ten times this).</summary>
+    public TimeSpan PullInterval { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>The longest retry delay.</summary>
+    public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Mutations per push (servers cap it at 100).</summary>
+    public int PushBatchSize { get; set; } = PushRequest.MaxBatch;
+
+    /// <summary>Changes per pull page.</summary>
+    public int PullLimit { get; set; } = PullRequest.DefaultLimit;
+
+    /// <summary>The clock for retries and polling.</summary>
+    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>Where to log.</summary>
+    public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>
+    /// Where remote changes are applied to the reactive graph. Set it to the UI thread's context so
+    /// effects bound to the UI see server changes there. Null applies them on the sync loop's thread.
+    /// </summary>
+    public SynchronizationContext? SynchronizationContext { get; set; }
+
+    /// <summary>Random for retry jitter (seeded in simulations). Null uses <see cref="Random.Shared"/>.</summary>
+    public Random? Random { get; set; }
+}

@@ -1,0 +1,166 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using ViewSync.Protocol;
+
+namespace ViewSync.Live;
+
+/// <summary>
+/// The client side of the live endpoint: connects, subscribes, and calls back on every
+/// <c>sync:{scope}</c> notification (and on each reconnect, to catch up). Reconnects with backoff
+/// and jitter. A notification only says "pull now": losing one is harmless, the client also polls.
+/// </summary>
+internal sealed partial class LiveConnection : IAsyncDisposable
+{
+    private const int MaxFrame = 64 << 10;
+    private readonly Uri _endpoint;
+    private readonly string _topic;
+    private readonly LiveOptions _options;
+    private readonly TimeProvider _time;
+    private readonly Random _random;
+    private readonly ILogger _logger;
+    private readonly Action _notify;
+    private CancellationTokenSource? _stop;
+    private Task? _run;
+    private volatile bool _connected;
+
+    public LiveConnection(Uri endpoint, string scope, LiveOptions options, TimeProvider time, Random random, ILogger logger, Action notify)
+    {
+        _endpoint = new UriBuilder(endpoint) { Query = $"scope={Uri.EscapeDataString(scope)}" }.Uri;
+        _topic = Scopes.Topic(scope);
+        _options = options;
+        _time = time;
+        _random = random;
+        _logger = logger;
+        _notify = notify;
+    }
+
+    public bool IsConnected => _connected;
+
+    public void Start(CancellationToken cancellationToken)
+    {
+        _stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        _run = Task.Run(() => RunAsync(_stop.Token), CancellationToken.None);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_stop is not null)
+        {
+            await _stop.CancelAsync().ConfigureAwait(false);
+            if (_run is not null)
+            {
+                await _run.ConfigureAwait(false);
+            }
+
+            _stop.Dispose();
+        }
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        var failures = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                using var socket = new ClientWebSocket();
+                await socket.ConnectAsync(_endpoint, cancellationToken).ConfigureAwait(false);
+                await socket.SendAsync("""{"topic":"subscribe","data":{}}"""u8.ToArray(), WebSocketMessageType.Text, true, cancellationToken).ConfigureAwait(false);
+                _connected = true;
+                failures = 0;
+                _notify(); // catch up on what happened while disconnected
+                await ReceiveAsync(socket, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is WebSocketException or HttpRequestException or IOException or JsonException)
+            {
+                LogDisconnected(e.Message);
+            }
+            finally
+            {
+                _connected = false;
+            }
+
+            failures++;
+            var ceiling = Math.Min(_options.MaxReconnectDelay.TotalMilliseconds, _options.ReconnectDelay.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 20)));
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds((ceiling / 2) + (_random.NextDouble() * ceiling / 2)), _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task ReceiveAsync(ClientWebSocket socket, CancellationToken cancellationToken)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        while (socket.State == WebSocketState.Open)
+        {
+            buffer.ResetWrittenCount();
+            ValueWebSocketReceiveResult result;
+            do
+            {
+                result = await socket.ReceiveAsync(buffer.GetMemory(1024), cancellationToken).ConfigureAwait(false);
+                buffer.Advance(result.Count);
+                if (buffer.WrittenCount > MaxFrame)
+                {
+                    throw new WebSocketException("A live frame was larger than 64 KiB.");
+                }
+            }
+            while (!result.EndOfMessage && result.MessageType != WebSocketMessageType.Close);
+
+            if (result.MessageType == WebSocketMessageType.Close)
+            {
+                return;
+            }
+
+            if (IsForUs(buffer.WrittenSpan))
+            {
+                _notify();
+            }
+        }
+    }
+
+    /// <summary>A <c>sync:{scope}</c> frame whose data is <c>{"cursor": N}</c>, as an object or as a JSON string holding it.</summary>
+    private bool IsForUs(ReadOnlySpan<byte> frame)
+    {
+        LiveMessage? message;
+        try
+        {
+            message = JsonSerializer.Deserialize(frame, ProtocolJsonContext.Default.LiveMessage);
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+
+        if (message?.Topic != _topic)
+        {
+            return false;
+        }
+
+        // The cursor itself is not needed (the pull asks the server), but a frame that carries none is not a notification.
+        try
+        {
+            var data = message.Data.ValueKind == JsonValueKind.String
+                ? JsonSerializer.Deserialize(message.Data.GetString()!, ProtocolJsonContext.Default.LiveCursor)
+                : message.Data.Deserialize(ProtocolJsonContext.Default.LiveCursor);
+            return data is not null;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Live connection lost: {Reason}; reconnecting")]
+    private partial void LogDisconnected(string reason);
+}

@@ -1,0 +1,151 @@
+using System.Text.Json;
+using TodoSample;
+using ViewSync.Client.IntegrationTests.Support;
+using ViewSync.Server.Tests.Support;
+
+namespace ViewSync.Client.IntegrationTests;
+
+/// <summary>Several clients against the real server on 127.0.0.1 converge to the server's state.</summary>
+public sealed class ConvergenceTests
+{
+    private static async Task<Dictionary<string, string>> ServerStateAsync(ServerHost server, string scope)
+    {
+        var snapshot = await server.Engine.SnapshotAsync(scope);
+        return snapshot.Data.TryGetValue("todo", out var todos) ? todos.ToDictionary(t => t.Key, t => t.Value.GetRawText()) : [];
+    }
+
+    private static Dictionary<string, string> ClientState(TodoDb db) =>
+        db.TodoItems.All().ToDictionary(t => t.Id, t => JsonSerializer.Serialize(t, AppJson.Default.TodoItem));
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Two_clients_converge_and_an_effect_on_B_sees_As_change(bool live)
+    {
+        await using var server = await ServerHost.StartAsync();
+        await using var a = Clients.Create(server, live: live);
+        await using var b = Clients.Create(server, live: live);
+        await a.StartAsync();
+        await b.StartAsync();
+        var dbA = a.Db();
+        var dbB = b.Db();
+        var seenOnB = new List<string?>();
+        using var effect = new Effect(() => seenOnB.Add(dbB.TodoItems.Get("milk").Get()?.Title));
+
+        dbA.TodoItems.Create(new TodoItem("milk", "Buy milk", false));
+        await Eventually.TrueAsync(() => seenOnB.Contains("Buy milk"), "B's effect sees A's todo");
+
+        dbB.Mutate.Rename("milk", "Buy oat milk");
+        await Eventually.TrueAsync(() => dbA.TodoItems.Get("milk").Get()?.Title == "Buy oat milk", "A sees B's rename");
+        await Eventually.TrueAsync(() => a.PendingCount.Get() == 0 && b.PendingCount.Get() == 0, "both are confirmed");
+
+        var expected = await ServerStateAsync(server, "user:1");
+        Assert.Equal(expected, ClientState(dbA));
+        Assert.Equal(expected, ClientState(dbB));
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Three_clients_editing_the_same_entity_converge_to_the_server_snapshot(bool live)
+    {
+        await using var server = await ServerHost.StartAsync();
+        var clients = new[] { Clients.Create(server, live: live), Clients.Create(server, live: live), Clients.Create(server, live: live) };
+        foreach (var client in clients)
+        {
+            await client.StartAsync();
+        }
+
+        var dbs = clients.Select(c => c.Db()).ToArray();
+        dbs[0].TodoItems.Create(new TodoItem("shared", "start", false));
+        await Eventually.TrueAsync(() => dbs.All(db => db.TodoItems.Get("shared").Exists()), "everyone has the shared todo");
+
+        await Task.WhenAll(dbs.Select((db, i) => Task.Run(() =>
+        {
+            for (var n = 0; n < 20; n++)
+            {
+                db.Mutate.Toggle("shared");
+                db.Mutate.Rename("shared", $"client {i} edit {n}");
+                db.TodoItems.Create(new TodoItem($"own-{i}-{n}", "mine", n % 2 == 0));
+            }
+        })));
+
+        await Eventually.TrueAsync(() => clients.All(c => c.PendingCount.Get() == 0), "every mutation is confirmed", TimeSpan.FromSeconds(60));
+        var expected = await ServerStateAsync(server, "user:1");
+        await Eventually.TrueAsync(() => dbs.All(db => ClientState(db).Count == expected.Count), "everyone has every todo");
+        foreach (var db in dbs)
+        {
+            await Eventually.TrueAsync(() => ClientState(db).SequenceEqual(expected.OrderBy(e => e.Key)) || ClientState(db).OrderBy(e => e.Key).SequenceEqual(expected.OrderBy(e => e.Key)), "client matches the server");
+        }
+
+        Assert.Equal(61, expected.Count);
+        Assert.True(JsonDocument.Parse(expected["shared"]).RootElement.GetProperty("Done").GetBoolean() == false); // 60 toggles
+        foreach (var client in clients)
+        {
+            await client.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task The_value_a_user_sees_never_flickers_back_while_pushes_and_pulls_interleave()
+    {
+        await using var server = await ServerHost.StartAsync();
+        await using var a = Clients.Create(server);
+        await using var other = Clients.Create(server);
+        await a.StartAsync();
+        await other.StartAsync();
+        var db = a.Db();
+        var otherDb = other.Db();
+        db.TodoItems.Create(new TodoItem("t", "v0", false));
+        await Eventually.TrueAsync(() => a.PendingCount.Get() == 0, "the todo is confirmed");
+        var seen = new List<string>();
+        using var effect = new Effect(() => { if (db.TodoItems.Get("t").Get() is { } todo) { lock (seen) { seen.Add(todo.Title); } } });
+
+        for (var n = 1; n <= 30; n++)
+        {
+            db.Mutate.Rename("t", $"v{n}");
+            otherDb.TodoItems.Get($"noise-{n}").Set(new TodoItem($"noise-{n}", "x", false)); // other traffic moves the log
+            if (n % 5 == 0)
+            {
+                await a.SyncAsync();
+            }
+        }
+
+        await Eventually.TrueAsync(() => a.PendingCount.Get() == 0, "all renames are confirmed");
+        List<string> values;
+        lock (seen)
+        {
+            values = [.. seen];
+        }
+
+        var versions = values.Select(v => int.Parse(v[1..])).ToList();
+        Assert.Equal(versions.Order(), versions); // never went back to an older value
+        Assert.Equal(30, versions[^1]);
+    }
+
+    [Fact]
+    public async Task A_client_still_receives_changes_that_sit_between_its_cursor_and_its_push_result()
+    {
+        await using var server = await ServerHost.StartAsync();
+        await using var a = Clients.Create(server, live: false, configure: o => o.PullInterval = TimeSpan.FromHours(1));
+        await using var b = Clients.Create(server, live: false);
+        await a.StartAsync();
+        await b.StartAsync();
+        await a.SyncAsync();
+        var dbA = a.Db();
+        var dbB = b.Db();
+
+        // B's change lands in the log after A's cursor ...
+        dbB.TodoItems.Create(new TodoItem("from-b", "B", false));
+        await b.SyncAsync();
+        var cursorBefore = a.Cursor;
+
+        // ... then A pushes: its result cursor is past B's change, which A must still pull.
+        dbA.TodoItems.Create(new TodoItem("from-a", "A", false));
+        await a.SyncAsync();
+
+        Assert.True(dbA.TodoItems.Get("from-b").Exists(), "A received B's change");
+        Assert.True(a.Cursor > cursorBefore);
+        Assert.Equal(0, a.PendingCount.Get());
+    }
+}
