@@ -31,7 +31,7 @@ internal sealed class ServerHost : IAsyncDisposable
 
     public Uri LiveUri(string scope) => new($"ws://{Root.Authority}/_live?scope={Uri.EscapeDataString(scope)}");
 
-    public static async Task<ServerHost> StartAsync(Action<ViewSyncServerOptions>? configure = null, Action<IServiceCollection>? services = null)
+    public static async Task<ServerHost> StartAsync(Action<ViewSyncServerOptions>? configure = null, Action<IServiceCollection>? services = null, int port = 0)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -42,7 +42,7 @@ internal sealed class ServerHost : IAsyncDisposable
             configure?.Invoke(options);
         });
         var app = builder.Build();
-        app.Urls.Add("http://127.0.0.1:0");
+        app.Urls.Add($"http://127.0.0.1:{port}");
         app.MapViewSync("/_sync");
         app.MapViewSyncLive("/_live");
         await app.StartAsync();
