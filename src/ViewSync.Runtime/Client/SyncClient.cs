@@ -153,6 +153,11 @@ public sealed partial class SyncClient : IAsyncDisposable
         }
 
         _running = new CancellationTokenSource();
+        if (!_options.AutomaticSync)
+        {
+            return;
+        }
+
         if (_options.Live is { } live)
         {
             _live = new LiveConnection(LiveUri(live), Replica.Scope, live, _time, _random, _logger, Wake);
@@ -315,13 +320,17 @@ public sealed partial class SyncClient : IAsyncDisposable
 
     private async Task PushAsync(CancellationToken cancellationToken)
     {
+        // Each mutation is sent at most once per cycle, so the loop ends whatever the server answers.
+        var sent = new HashSet<string>(StringComparer.Ordinal);
         while (true)
         {
             List<Mutation> batch;
             using (_stateGate.EnterScope())
             {
-                batch = [.. Replica.Pending().Where(m => !_acknowledged.ContainsKey(m.Id)).Take(Math.Clamp(_options.PushBatchSize, 1, PushRequest.MaxBatch))];
+                batch = [.. Replica.Pending().Where(m => !_acknowledged.ContainsKey(m.Id) && !sent.Contains(m.Id)).Take(Math.Clamp(_options.PushBatchSize, 1, PushRequest.MaxBatch))];
             }
+
+            sent.UnionWith(batch.Select(m => m.Id));
 
             if (batch.Count == 0)
             {

@@ -53,6 +53,13 @@ public sealed class SyncClientOptions
     /// </summary>
     public SynchronizationContext? SynchronizationContext { get; set; }
 
+    /// <summary>
+    /// Whether the client syncs by itself (a background loop, live notifications, retries). When false
+    /// nothing happens until the app calls <see cref="SyncClient.SyncAsync"/>: sync on demand, and
+    /// deterministic tests.
+    /// </summary>
+    public bool AutomaticSync { get; set; } = true;
+
     /// <summary>Random for retry jitter (seeded in simulations). Null uses <see cref="Random.Shared"/>.</summary>
     public Random? Random { get; set; }
 }
