@@ -31,14 +31,14 @@ internal sealed class ServerHost : IAsyncDisposable
 
     public Uri LiveUri(string scope) => new($"ws://{Root.Authority}/_live?scope={Uri.EscapeDataString(scope)}");
 
-    public static async Task<ServerHost> StartAsync(Action<ViewSyncServerOptions>? configure = null, Action<IServiceCollection>? services = null, int port = 0)
+    public static async Task<ServerHost> StartAsync(Action<ViewSyncServerOptions>? configure = null, Action<IServiceCollection>? services = null, int port = 0, ViewSync.Mutators.MutatorTable? mutators = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         services?.Invoke(builder.Services);
         builder.Services.AddViewSyncServer(options =>
         {
-            options.Mutators = TodoDb.Mutators;
+            options.Mutators = mutators ?? TodoDb.Mutators;
             configure?.Invoke(options);
         });
         var app = builder.Build();
