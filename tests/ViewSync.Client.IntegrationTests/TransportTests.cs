@@ -107,6 +107,34 @@ public class TransportTests
         Assert.NotNull(result.Exception);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_huge_answer_is_reported_as_malformed_without_being_read_whole(bool announcedLength)
+    {
+        var padding = new string(' ', 3 << 20);
+        await using var server = await ScriptedServer.StartAsync(async context =>
+        {
+            var body = System.Text.Encoding.UTF8.GetBytes($$"""{"changes":[],{{padding}}"has_more":false,"next_cursor":1}""");
+            context.Response.StatusCode = 200;
+            context.Response.ContentType = "application/json";
+            if (announcedLength)
+            {
+                context.Response.ContentLength = body.Length;
+            }
+
+            await context.Response.Body.WriteAsync(body);
+        });
+        using var http = server.CreateClient();
+
+        var result = await new RefitSyncTransport(http, maxResponseBytes: 1 << 20).PullAsync(new PullRequest(), CancellationToken.None);
+        var fine = await new RefitSyncTransport(http, maxResponseBytes: 8 << 20).PullAsync(new PullRequest(), CancellationToken.None);
+
+        Assert.Equal(TransportOutcome.MalformedResponse, result.Outcome);
+        Assert.Contains("larger than 1048576 bytes", result.Exception!.ToString(), StringComparison.Ordinal);
+        Assert.True(fine.IsSuccess, fine.Describe());
+    }
+
     [Fact]
     public async Task A_refused_connection_is_a_network_error()
     {

@@ -78,7 +78,7 @@ public sealed partial class SyncClient : IAsyncDisposable
             }
 
             http.BaseAddress ??= WithTrailingSlash(baseUrl);
-            _transport = new RefitSyncTransport(http);
+            _transport = new RefitSyncTransport(http, options.MaxResponseBytes);
         }
 
         Replica = new Replica(mutators, new ReplicaOptions { Scope = Scopes.Normalize(options.Scope), TimeProvider = _time });

@@ -35,6 +35,9 @@ public sealed class SyncClientOptions
     /// <summary>The longest retry delay.</summary>
     public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>The largest answer the HTTP transport reads; larger ones are reported as malformed.</summary>
+    public long MaxResponseBytes { get; set; } = RefitSyncTransport.DefaultMaxResponseBytes;
+
     /// <summary>Mutations per push (servers cap it at 100).</summary>
     public int PushBatchSize { get; set; } = PushRequest.MaxBatch;
 

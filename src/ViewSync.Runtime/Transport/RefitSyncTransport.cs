@@ -12,26 +12,25 @@ namespace ViewSync.Transport;
 /// </summary>
 public sealed class RefitSyncTransport : ISyncTransport
 {
-    private static readonly RefitSettings s_settings = new()
-    {
-        // The context's own options: its resolver and the converters it was generated with.
-        ContentSerializer = new SystemTextJsonContentSerializer(new JsonSerializerOptions(ProtocolJsonContext.Default.Options)),
-    };
+    /// <summary>The default answer size limit: room for a large snapshot, not for a runaway server.</summary>
+    public const long DefaultMaxResponseBytes = 256L << 20;
 
     private readonly ISyncApi _api;
 
     /// <summary>Creates the transport.</summary>
     /// <param name="httpClient">The client; its base address must be the sync prefix. Timeouts and handlers are the caller's.</param>
+    /// <param name="maxResponseBytes">Answers larger than this are reported as malformed instead of read.</param>
     /// <exception cref="ArgumentException">The client has no base address.</exception>
-    public RefitSyncTransport(HttpClient httpClient)
+    public RefitSyncTransport(HttpClient httpClient, long maxResponseBytes = DefaultMaxResponseBytes)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxResponseBytes);
         ArgumentNullException.ThrowIfNull(httpClient);
         if (httpClient.BaseAddress is null)
         {
             throw new ArgumentException("The HttpClient needs a BaseAddress: the sync prefix, e.g. http://127.0.0.1:5000/_sync/.", nameof(httpClient));
         }
 
-        _api = RestService.ForGenerated<ISyncApi>(httpClient, s_settings);
+        _api = RestService.ForGenerated<ISyncApi>(httpClient, new RefitSettings { ContentSerializer = new BoundedJsonContentSerializer(maxResponseBytes) });
     }
 
     /// <inheritdoc />
