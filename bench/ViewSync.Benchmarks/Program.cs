@@ -1,3 +1,10 @@
 using BenchmarkDotNet.Running;
+using ViewSync.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+if (args.Contains("--live-latency"))
+{
+    await LiveLatency.RunAsync();
+    return;
+}
+
+BenchmarkSwitcher.FromAssembly(typeof(ClientBenchmarks).Assembly).Run(args);

@@ -1,0 +1,122 @@
+using System.Text.Json;
+using BenchmarkDotNet.Attributes;
+using TodoSample;
+using ViewSync.Protocol;
+using ViewSync.Store;
+
+namespace ViewSync.Benchmarks;
+
+/// <summary>
+/// The client's hot paths: an optimistic create seen by an effect; applying a 1,000-change pull page
+/// with 100 mutations pending (as a ratio to just deserializing that page); loading 100,000 entities.
+/// </summary>
+[Config(typeof(BenchConfig))]
+[CategoriesColumn]
+public class ClientBenchmarks
+{
+    private const int PageSize = 1_000;
+    private const int Pending = 100;
+    private const int SnapshotSize = 100_000;
+    private TodoDb _db = null!;
+    private Effect _effect = null!;
+    private int _created;
+    private int _seen;
+    private TodoItem _sample = null!;
+    private TodoDb _rebasing = null!;
+    private byte[][] _pages = null!;
+    private int _page;
+    private LocalStore _store = null!;
+    private StoreSnapshot[] _snapshots = null!;
+    private int _snapshot;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _db = new TodoDb();
+        _effect = new Effect(() => _seen = _db.TodoItems.Count());
+        _sample = new TodoItem("sample", "Buy oat milk", false);
+
+        // A replica with 1,000 confirmed todos and 100 pending renames over them.
+        _rebasing = new TodoDb();
+        var confirmed = new StoreSnapshot.Builder();
+        for (var i = 0; i < PageSize; i++)
+        {
+            confirmed.Add("todo", $"t{i}", JsonSerializer.SerializeToUtf8Bytes(new TodoItem($"t{i}", "start", false), AppJson.Default.TodoItem));
+        }
+
+        _rebasing.Replica.ResetConfirmed(confirmed.Build(), []);
+        for (var i = 0; i < Pending; i++)
+        {
+            _rebasing.Mutate.Rename($"t{i * 10}", $"pending {i}");
+        }
+
+        // Two alternating pages so every application really changes state.
+        _pages = [Page(done: true), Page(done: false)];
+
+        _store = new LocalStore();
+        _snapshots = [Snapshot(0), Snapshot(1)];
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _effect.Dispose();
+
+    [Benchmark(Baseline = true), BenchmarkCategory("optimistic-create")]
+    public byte[] Create_SerializeOnly() => JsonSerializer.SerializeToUtf8Bytes(_sample with { Id = $"s{_created++}" }, AppJson.Default.TodoItem);
+
+    [Benchmark, BenchmarkCategory("optimistic-create")]
+    public int Create_Optimistic_EffectObserved()
+    {
+        _db.TodoItems.Create(_sample with { Id = $"c{_created++}" });
+        return _seen;
+    }
+
+    [Benchmark(Baseline = true), BenchmarkCategory("pull-page-1000")]
+    public PullResponse PullPage_DeserializeOnly() => JsonSerializer.Deserialize(_pages[_page++ % 2], ProtocolJsonContext.Default.PullResponse)!;
+
+    [Benchmark, BenchmarkCategory("pull-page-1000")]
+    public int PullPage_ApplyWithRebaseOver100Pending()
+    {
+        var page = JsonSerializer.Deserialize(_pages[_page++ % 2], ProtocolJsonContext.Default.PullResponse)!;
+        var writes = new List<EntityWrite>(page.Changes.Count);
+        foreach (var change in page.Changes)
+        {
+            var data = change.Data.Deserialize(ProtocolJsonContext.Default.EntityChange)!;
+            writes.Add(new EntityWrite(data.Entity, data.Id, System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(data.Value!.Value).ToArray()));
+        }
+
+        _rebasing.Replica.ApplyServerChanges(writes, []);
+        return writes.Count;
+    }
+
+    [Benchmark, BenchmarkCategory("snapshot-load-100k")]
+    public int SnapshotLoad_100000_Entities() => _store.Load(_snapshots[_snapshot++ % 2]);
+
+    private static byte[] Page(bool done)
+    {
+        var changes = Enumerable.Range(0, PageSize).Select(i => new Change
+        {
+            Cursor = (ulong)(i + 1),
+            Scope = "_default",
+            Time = DateTimeOffset.UnixEpoch,
+            Data = JsonSerializer.SerializeToElement(new EntityChange
+            {
+                Entity = "todo",
+                Id = $"t{i}",
+                Op = EntityChange.Update,
+                Value = JsonSerializer.SerializeToElement(new TodoItem($"t{i}", "start", done), AppJson.Default.TodoItem),
+            }, ProtocolJsonContext.Default.EntityChange),
+        }).ToList();
+        return JsonSerializer.SerializeToUtf8Bytes(new PullResponse { Changes = changes, NextCursor = PageSize }, ProtocolJsonContext.Default.PullResponse);
+    }
+
+    private static StoreSnapshot Snapshot(int version)
+    {
+        var builder = new StoreSnapshot.Builder();
+        for (var i = 0; i < SnapshotSize; i++)
+        {
+            builder.Add("todo", $"t{i}", JsonSerializer.SerializeToUtf8Bytes(new TodoItem($"t{i}", $"title {i}", (i + version) % 2 == 0), AppJson.Default.TodoItem));
+        }
+
+        return builder.Build();
+    }
+}
