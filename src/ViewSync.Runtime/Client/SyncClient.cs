@@ -47,6 +47,7 @@ public sealed partial class SyncClient : IAsyncDisposable
     private LiveConnection? _live;
     private CancellationTokenSource? _running;
     private Task? _loop;
+    private readonly Uri? _baseUrl;
     private ulong _cursor;
     private bool _snapshotTaken;
 
@@ -69,15 +70,15 @@ public sealed partial class SyncClient : IAsyncDisposable
         }
         else
         {
-            var baseUrl = options.BaseUrl ?? options.HttpClient?.BaseAddress ?? throw new ArgumentException(
+            var http = options.HttpClient ?? options.HttpClientFactory?.CreateClient(options.HttpClientName);
+            _baseUrl = options.BaseUrl ?? http?.BaseAddress ?? throw new ArgumentException(
                 "Set SyncClientOptions.BaseUrl to the server's sync prefix, e.g. http://127.0.0.1:5000/_sync/.", nameof(options));
-            var http = options.HttpClient;
             if (http is null)
             {
                 http = _ownedHttpClient = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
             }
 
-            http.BaseAddress ??= WithTrailingSlash(baseUrl);
+            http.BaseAddress ??= WithTrailingSlash(_baseUrl);
             _transport = new RefitSyncTransport(http, options.MaxResponseBytes);
         }
 
@@ -647,7 +648,7 @@ public sealed partial class SyncClient : IAsyncDisposable
             return url;
         }
 
-        var baseUrl = _options.BaseUrl ?? _options.HttpClient?.BaseAddress ?? throw new ArgumentException(
+        var baseUrl = _baseUrl ?? throw new ArgumentException(
             "Set LiveOptions.Url: it cannot be derived without a base URL.", nameof(live));
         var builder = new UriBuilder(baseUrl) { Scheme = baseUrl.Scheme == Uri.UriSchemeHttps ? "wss" : "ws", Path = "/_live" };
         return builder.Uri;

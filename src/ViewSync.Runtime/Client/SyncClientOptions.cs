@@ -17,6 +17,12 @@ public sealed class SyncClientOptions
     /// <summary>The HTTP client to use (from <c>IHttpClientFactory</c>, say). When null one is created; its base address becomes <see cref="BaseUrl"/>.</summary>
     public HttpClient? HttpClient { get; set; }
 
+    /// <summary>Creates the HTTP client by name (<see cref="HttpClientName"/>), so handlers, lifetimes and policies come from DI. Used when <see cref="HttpClient"/> is null.</summary>
+    public System.Net.Http.IHttpClientFactory? HttpClientFactory { get; set; }
+
+    /// <summary>The named client to take from <see cref="HttpClientFactory"/>.</summary>
+    public string HttpClientName { get; set; } = "ViewSync";
+
     /// <summary>Replaces the HTTP transport entirely (fault injection, in-process simulation).</summary>
     public ISyncTransport? Transport { get; set; }
 

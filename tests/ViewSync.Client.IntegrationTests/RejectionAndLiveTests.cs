@@ -1,0 +1,145 @@
+using System.Net.WebSockets;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using TodoSample;
+using ViewSync.Client.IntegrationTests.Support;
+using ViewSync.Mutators;
+using ViewSync.Server;
+using ViewSync.Server.Engine;
+using ViewSync.Server.Tests.Support;
+
+namespace ViewSync.Client.IntegrationTests;
+
+public sealed class RejectionAndLiveTests
+{
+    [Fact]
+    public async Task A_mutation_the_server_refuses_as_invalid_is_rolled_back_reported_once_and_never_retried()
+    {
+        // This server does not know todo.rename: a deployment mismatch the client must survive.
+        var serverTable = new MutatorTable.Builder().AddEntity(TodoDb.EntityTypes.TodoItem).Build();
+        await using var server = await ServerHost.StartAsync(mutators: serverTable);
+        await using var client = Clients.Create(server, live: false, configure: o => o.AutomaticSync = false);
+        var rejected = new List<MutationRejectedEventArgs>();
+        var errors = new List<SyncError>();
+        client.MutationRejected += (_, e) => rejected.Add(e);
+        client.Error += (_, e) => errors.Add(e.Error);
+        await client.StartAsync();
+        var db = client.Db();
+        db.TodoItems.Create(new TodoItem("a", "Milk", false));
+        var rename = db.Mutate.Rename("a", "Oat milk");
+        Assert.Equal("Oat milk", db.TodoItems.Get("a").Get()!.Title); // optimistic
+
+        await client.SyncAsync();
+        await client.SyncAsync();
+
+        var rejection = Assert.Single(rejected);
+        Assert.Equal(rename, rejection.Mutation.Id);
+        Assert.Equal(ErrorCodes.InvalidMutation, rejection.Code);
+        Assert.Contains("Unknown mutator 'todo.rename'", rejection.Error, StringComparison.Ordinal);
+        Assert.Equal("Milk", db.TodoItems.Get("a").Get()!.Title); // rolled back
+        Assert.Equal(0, client.PendingCount.Get());
+        var error = Assert.Single(errors);
+        Assert.Equal(SyncErrorKind.MutationRejected, error.Kind);
+        Assert.Equal(rename, error.Mutation!.Id); // the error event carries the failing mutation
+    }
+
+    [Fact]
+    public async Task Live_notifications_whose_data_is_a_json_string_trigger_a_pull()
+    {
+        // A server in the Go engine's style: the live data is a JSON string holding {"cursor": N}.
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddViewSyncServer(o => o.Mutators = TodoDb.Mutators);
+        await using var app = builder.Build();
+        app.Urls.Add("http://127.0.0.1:0");
+        app.UseWebSockets();
+        app.MapViewSync("/_sync");
+        var engine = app.Services.GetRequiredService<ISyncEngine>();
+        app.Map("/_live", async (HttpContext context) =>
+        {
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            var signal = new SemaphoreSlim(0);
+            ulong cursor = 0;
+            void OnAdvanced(object? sender, LogAdvancedEventArgs e)
+            {
+                cursor = e.Cursor;
+                signal.Release();
+            }
+
+            engine.LogAdvanced += OnAdvanced;
+            try
+            {
+                while (socket.State == WebSocketState.Open && !context.RequestAborted.IsCancellationRequested)
+                {
+                    await signal.WaitAsync(context.RequestAborted);
+                    var frame = $$"""{"topic":"sync:user:1","data":"{\"cursor\": {{cursor}}}"}""";
+                    await socket.SendAsync(Encoding.UTF8.GetBytes(frame), WebSocketMessageType.Text, true, context.RequestAborted);
+                }
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            finally
+            {
+                engine.LogAdvanced -= OnAdvanced;
+            }
+        });
+        await app.StartAsync();
+        var root = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/");
+
+        SyncClient Client() => new(TodoDb.Mutators, new SyncClientOptions
+        {
+            BaseUrl = new Uri(root, "_sync/"),
+            Scope = "user:1",
+            Live = new LiveOptions { ReconnectDelay = TimeSpan.FromMilliseconds(100) },
+            PullInterval = TimeSpan.FromHours(1), // only a live notification can make B pull in time
+        });
+        await using var a = Client();
+        await using var b = Client();
+        await a.StartAsync();
+        await b.StartAsync();
+        await Eventually.TrueAsync(() => b.LastSyncTime.Get() is not null, "B has synced once");
+
+        new TodoDb(a).TodoItems.Create(new TodoItem("t", "from A", false));
+
+        await Eventually.TrueAsync(() => new TodoDb(b).TodoItems.Get("t").Exists(), "B pulled after a string-data notification");
+    }
+
+    [Fact]
+    public async Task The_http_client_can_come_from_IHttpClientFactory_by_name()
+    {
+        await using var server = await ServerHost.StartAsync();
+        var services = new ServiceCollection();
+        var handlerUsed = 0;
+        services.AddHttpClient("todo-sync", http => http.BaseAddress = new Uri(server.Root, "_sync/"))
+            .AddHttpMessageHandler(() => new CountingHandler(() => Interlocked.Increment(ref handlerUsed)));
+        await using var provider = services.BuildServiceProvider();
+        await using var client = new SyncClient(TodoDb.Mutators, new SyncClientOptions
+        {
+            HttpClientFactory = provider.GetRequiredService<IHttpClientFactory>(),
+            HttpClientName = "todo-sync",
+            AutomaticSync = false,
+        });
+        await client.StartAsync();
+
+        client.Db().TodoItems.Create(new TodoItem("a", "x", false));
+        await client.SyncAsync();
+
+        Assert.Equal(0, client.PendingCount.Get());
+        Assert.True(Volatile.Read(ref handlerUsed) >= 2, "requests went through the factory's pipeline");
+    }
+
+    private sealed class CountingHandler(Action onSend) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            onSend();
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+}
