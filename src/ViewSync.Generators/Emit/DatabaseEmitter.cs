@@ -37,7 +37,7 @@ internal static class DatabaseEmitter
 
         w.Line($"/// <summary>The ViewSync database: typed collections, mutators and their dispatch table.</summary>");
         w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"ViewSync.Generators\", \"{GeneratorInfo.Version}\")]");
-        w.Open($"partial class {type.Name} : {Runtime}.SyncDatabase");
+        w.Open($"partial class {type.Name} : {Runtime}.SyncDatabase, {Runtime}.ISyncDatabase<{type.FullName}>");
         EmitConstructors(w, output, names);
         EmitCollections(w, output, names);
         EmitEntityTypes(w, output, names);
@@ -62,6 +62,7 @@ internal static class DatabaseEmitter
     private static void EmitConstructors(SourceWriter w, DatabaseOutput output, string[] names)
     {
         var name = output.Database.Type.Name;
+        var type = output.Database.Type;
         w.Line($"/// <summary>Creates the database over a new local replica (no server until one is attached).</summary>");
         w.Line($"public {name}()");
         w.Line($"    : this(new {Runtime}.Replica(Mutators))");
@@ -74,6 +75,11 @@ internal static class DatabaseEmitter
         w.Line("    : this((client ?? throw new global::System.ArgumentNullException(nameof(client))).Replica)");
         w.Line("{");
         w.Line("}");
+        w.Line();
+        w.Line("/// <summary>Creates the database over a sync client (for generic code such as dependency injection).</summary>");
+        w.Line("/// <param name=\"client\">The client, created with <see cref=\"Mutators\"/>.</param>");
+        w.Line("/// <returns>The database.</returns>");
+        w.Line($"public static {type.FullName} Create({Runtime}.SyncClient client) => new(client);");
         w.Line();
         w.Line($"/// <summary>Creates the database over <paramref name=\"replica\"/>, whose mutator table must be <see cref=\"Mutators\"/>.</summary>");
         w.Line("/// <param name=\"replica\">The local state and mutation queue to read and write.</param>");

@@ -5,7 +5,7 @@ namespace TodoApp
 {
     /// <summary>The ViewSync database: typed collections, mutators and their dispatch table.</summary>
     [global::System.CodeDom.Compiler.GeneratedCode("ViewSync.Generators", "0.1.0")]
-    partial class TodoDb : global::ViewSync.SyncDatabase
+    partial class TodoDb : global::ViewSync.SyncDatabase, global::ViewSync.ISyncDatabase<global::TodoApp.TodoDb>
     {
         /// <summary>Creates the database over a new local replica (no server until one is attached).</summary>
         public TodoDb()
@@ -19,6 +19,11 @@ namespace TodoApp
             : this((client ?? throw new global::System.ArgumentNullException(nameof(client))).Replica)
         {
         }
+
+        /// <summary>Creates the database over a sync client (for generic code such as dependency injection).</summary>
+        /// <param name="client">The client, created with <see cref="Mutators"/>.</param>
+        /// <returns>The database.</returns>
+        public static global::TodoApp.TodoDb Create(global::ViewSync.SyncClient client) => new(client);
 
         /// <summary>Creates the database over <paramref name="replica"/>, whose mutator table must be <see cref="Mutators"/>.</summary>
         /// <param name="replica">The local state and mutation queue to read and write.</param>
