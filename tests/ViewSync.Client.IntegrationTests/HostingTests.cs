@@ -42,13 +42,4 @@ public sealed class HostingTests
         Assert.Equal(1, client.PendingCount.Get()); // stopped: kept locally, not pushed
         Assert.Equal(after, Volatile.Read(ref requests));
     }
-
-    private sealed class CountingHandler(Action onSend) : DelegatingHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            onSend();
-            return base.SendAsync(request, cancellationToken);
-        }
-    }
 }

@@ -1,8 +1,6 @@
 using System.Net.WebSockets;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -56,7 +54,6 @@ public sealed class RejectionAndLiveTests
         builder.Logging.ClearProviders();
         builder.Services.AddViewSyncServer(o => o.Mutators = TodoDb.Mutators);
         await using var app = builder.Build();
-        app.Urls.Add("http://127.0.0.1:0");
         app.UseWebSockets();
         app.MapViewSync("/_sync");
         var engine = app.Services.GetRequiredService<ISyncEngine>();
@@ -89,8 +86,7 @@ public sealed class RejectionAndLiveTests
                 engine.LogAdvanced -= OnAdvanced;
             }
         });
-        await app.StartAsync();
-        var root = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/");
+        var root = await app.StartOnLoopbackAsync();
 
         SyncClient Client() => new(TodoDb.Mutators, new SyncClientOptions
         {
@@ -134,12 +130,4 @@ public sealed class RejectionAndLiveTests
         Assert.True(Volatile.Read(ref handlerUsed) >= 2, "requests went through the factory's pipeline");
     }
 
-    private sealed class CountingHandler(Action onSend) : DelegatingHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            onSend();
-            return base.SendAsync(request, cancellationToken);
-        }
-    }
 }

@@ -1,10 +1,9 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using ViewSync.Server.Tests.Support;
 
 namespace ViewSync.Client.IntegrationTests.Support;
 
@@ -41,13 +40,10 @@ internal sealed class FaultProxy : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        app.Urls.Add("http://127.0.0.1:0");
         var upstream = new HttpClient { BaseAddress = upstreamRoot };
         FaultProxy? proxy = null;
         app.Run(context => proxy!.HandleAsync(context));
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        proxy = new FaultProxy(app, upstream, new Uri(address.TrimEnd('/') + "/"));
+        proxy = new FaultProxy(app, upstream, await app.StartOnLoopbackAsync());
         return proxy;
     }
 

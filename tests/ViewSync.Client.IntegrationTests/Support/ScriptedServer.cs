@@ -1,9 +1,8 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using ViewSync.Server.Tests.Support;
 
 namespace ViewSync.Client.IntegrationTests.Support;
 
@@ -29,11 +28,8 @@ internal sealed class ScriptedServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        app.Urls.Add("http://127.0.0.1:0");
         app.Run(handler);
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ScriptedServer(app, new Uri(address.TrimEnd('/') + "/_sync/"));
+        return new ScriptedServer(app, new Uri(await app.StartOnLoopbackAsync(), "_sync/"));
     }
 
     public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };

@@ -1,8 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TodoSample;
@@ -42,12 +40,9 @@ internal sealed class ServerHost : IAsyncDisposable
             configure?.Invoke(options);
         });
         var app = builder.Build();
-        app.Urls.Add($"http://127.0.0.1:{port}");
         app.MapViewSync("/_sync");
         app.MapViewSyncLive("/_live");
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        return new ServerHost(app, new Uri(address.TrimEnd('/') + "/"));
+        return new ServerHost(app, await app.StartOnLoopbackAsync(port));
     }
 
     public async Task<(int Status, string Body)> PostAsync(string path, string json)
