@@ -8,7 +8,7 @@ public class SnapshotHelperTests
     public void A_mismatch_writes_the_received_file_and_fails_with_a_unified_diff()
     {
         var name = $"helper-selftest-{Guid.NewGuid():N}";
-        var directory = Path.Combine(ProjectDirectory(), "_snapshots");
+        var directory = Path.Combine(Snapshot.ProjectDirectory, "_snapshots");
         var verified = Path.Combine(directory, $"{name}.verified.cs");
         var received = Path.Combine(directory, $"{name}.received.cs");
         Directory.CreateDirectory(directory);
@@ -43,6 +43,4 @@ public class SnapshotHelperTests
         Assert.Equal(2, diff.Split('\n').Count(l => l.StartsWith("@@", StringComparison.Ordinal)));
         Assert.DoesNotContain(" line 15", diff, StringComparison.Ordinal);
     }
-
-    private static string ProjectDirectory([System.Runtime.CompilerServices.CallerFilePath] string path = "") => Path.GetDirectoryName(path)!;
 }

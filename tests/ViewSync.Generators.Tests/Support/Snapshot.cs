@@ -1,4 +1,4 @@
-using System.Runtime.CompilerServices;
+using System.Reflection;
 using System.Text;
 
 namespace ViewSync.Generators.Tests.Support;
@@ -10,12 +10,18 @@ namespace ViewSync.Generators.Tests.Support;
 /// </summary>
 internal static class Snapshot
 {
-    public static void Match(string actual, string name, [CallerFilePath] string callerPath = "") =>
-        Match(actual, name, Environment.GetEnvironmentVariable("VIEWSYNC_ACCEPT") == "1", callerPath);
+    /// <summary>The test project's source directory, recorded at build time (see the .csproj).</summary>
+    public static string ProjectDirectory { get; } =
+        typeof(Snapshot).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+            .SingleOrDefault(a => a.Key == "ProjectDirectory")?.Value
+        ?? throw new InvalidOperationException("The test assembly has no ProjectDirectory metadata; build it with its .csproj.");
 
-    public static void Match(string actual, string name, bool accept, [CallerFilePath] string callerPath = "")
+    public static void Match(string actual, string name) =>
+        Match(actual, name, Environment.GetEnvironmentVariable("VIEWSYNC_ACCEPT") == "1");
+
+    public static void Match(string actual, string name, bool accept)
     {
-        var directory = Path.Combine(FindProjectDirectory(callerPath), "_snapshots");
+        var directory = Path.Combine(ProjectDirectory, "_snapshots");
         var verified = Path.Combine(directory, $"{name}.verified.cs");
         var received = Path.Combine(directory, $"{name}.received.cs");
         actual = actual.Replace("\r\n", "\n");
@@ -115,18 +121,5 @@ internal static class Snapshot
         }
 
         return output.ToString();
-    }
-
-    private static string FindProjectDirectory(string callerPath)
-    {
-        for (var directory = Path.GetDirectoryName(callerPath); directory is not null; directory = Path.GetDirectoryName(directory))
-        {
-            if (Directory.EnumerateFiles(directory, "*.csproj").Any())
-            {
-                return directory;
-            }
-        }
-
-        throw new InvalidOperationException($"No project directory above {callerPath}.");
     }
 }
