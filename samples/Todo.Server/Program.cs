@@ -3,10 +3,12 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using TodoSample;
 using ViewSync.Server;
 
-// The Todo app's server: the same generated mutators as the clients, on an embedded SQLite file.
+// The Todo app's server: the same generated mutators as the clients, on an embedded SQLite file, and
+// the browser app (samples/Todo.Web) at /.
 //   dotnet run --project samples/Todo.Server -- --urls http://127.0.0.1:5000 [--db path/to/todo.db]
 // Without --urls it listens on a free loopback port and prints it.
 var builder = WebApplication.CreateSlimBuilder(args);
+builder.WebHost.UseStaticWebAssets();   // `dotnet run` serves Todo.Web from its build output, in any environment
 var database = builder.Configuration["db"] ?? Path.Combine(AppContext.BaseDirectory, "data", "todo.db");
 builder.Services.AddViewSyncServer(options =>
 {
@@ -20,9 +22,10 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
     app.Urls.Add("http://127.0.0.1:0");
 }
 
+app.MapStaticAssets();   // Todo.Web's files, fingerprinted and compressed as the SDK built them
 app.MapViewSync("/_sync");
 app.MapViewSyncLive("/_live");
-app.MapGet("/", () => "ViewSync Todo server: sync at /_sync, live at /_live");
+app.MapFallbackToFile("index.html");
 
 await app.StartAsync();
 foreach (var address in app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses)
