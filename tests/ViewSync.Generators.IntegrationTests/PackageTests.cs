@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.IO.Compression;
+using System.Xml.Linq;
 
 namespace ViewSync.Generators.IntegrationTests;
 
@@ -91,6 +93,31 @@ public sealed class PackageTests : IDisposable
         Assert.Contains("notes: 0", output, StringComparison.Ordinal);
         Assert.Contains("notes: 1", output, StringComparison.Ordinal);
         Assert.Contains("text: HELLO", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ViewSync.Server", "lib/net10.0/ViewSync.Server.dll")]
+    [InlineData("ViewSync.Browser", "staticwebassets/viewsync-browser.js")]
+    public async Task The_server_and_browser_packages_carry_their_assets_docs_and_metadata(string project, string asset)
+    {
+        var feed = Path.Combine(_root, "feed");
+        await RunAsync(RepositoryRoot(), null, "pack", Path.Combine(RepositoryRoot(), "src", project), "-c", "Release", "-o", feed, "--artifacts-path", Path.Combine(_root, "artifacts"));
+
+        using var package = ZipFile.OpenRead(Path.Combine(feed, $"{project}.0.1.0.nupkg"));
+        var entries = package.Entries.Select(e => e.FullName).ToHashSet();
+        Assert.Contains(asset, entries);
+        Assert.Contains($"lib/net10.0/{project}.dll", entries);
+        Assert.Contains($"lib/net10.0/{project}.xml", entries);
+        Assert.Contains("README.md", entries);
+        Assert.True(File.Exists(Path.Combine(feed, $"{project}.0.1.0.snupkg")), "symbols package");
+
+        using var reader = new StreamReader(package.GetEntry($"{project}.nuspec")!.Open());
+        var nuspec = XDocument.Parse(await reader.ReadToEndAsync()).Root!;
+        XNamespace ns = nuspec.Name.NamespaceName;
+        var metadata = nuspec.Element(ns + "metadata")!;
+        Assert.Equal("MIT", metadata.Element(ns + "license")?.Value);
+        Assert.NotNull(metadata.Element(ns + "repository")?.Attribute("url"));
+        Assert.Contains(metadata.Descendants(ns + "dependency"), d => (string?)d.Attribute("id") == "ViewSync");
     }
 
     private static async Task<string> RunAsync(string directory, string? packageCache, params string[] arguments)

@@ -1,0 +1,127 @@
+using ViewSync;
+using ViewSync.Mutators;
+
+namespace TodoSample;
+
+/// <summary>
+/// One client you drive by typing commands, against the in-process server. Todos are named by their
+/// number in the last list. Reads commands until <c>quit</c> or the end of the input.
+/// </summary>
+internal static class InteractiveMode
+{
+    private const string Help = """
+        Commands:
+          add <title>            add a todo
+          toggle <n>             tick todo n off, or on again
+          rename <n> <title>     rename todo n (the server rejects an empty title)
+          delete <n>             delete todo n
+          list                   show the todos
+          offline | online       pull or plug the network cable
+          sync                   push and pull now, and wait for it
+          status                 online, pending mutations, cursor, last sync, last error
+          help                   this text
+          quit                   leave (pending mutations stay in the durable queue)
+        """;
+
+    public static async Task<int> RunAsync(DemoServer server, TextReader input, TextWriter output)
+    {
+        var cable = new NetworkSwitch();
+        await using var client = server.Client("you", cable);
+        client.MutationRejected += (_, e) => output.WriteLine($"! the server rejected {e.Mutation.Name} ({e.Code}): {e.Error} — rolled back");
+        await client.StartAsync();
+        var db = new TodoDb(client);
+
+        output.WriteLine($"ViewSync Todo, interactive. Server on {server.Address}; type `help`.");
+        while (true)
+        {
+            output.Write("> ");
+            output.Flush();
+            if (await input.ReadLineAsync() is not { } line)
+            {
+                return 0;
+            }
+
+            var (command, rest) = Split(line.Trim());
+            try
+            {
+                switch (command)
+                {
+                    case "":
+                        break;
+                    case "add" when rest.Length > 0:
+                        db.TodoItems.Create(new TodoItem($"t{DateTime.UtcNow.Ticks:x}", rest, false));
+                        List(db, output);
+                        break;
+                    case "toggle":
+                        db.Mutate.Toggle(Pick(db, rest).Id);
+                        List(db, output);
+                        break;
+                    case "rename":
+                        var (number, title) = Split(rest);
+                        db.Mutate.Rename(Pick(db, number).Id, title);
+                        List(db, output);
+                        break;
+                    case "delete":
+                        db.TodoItems.Get(Pick(db, rest).Id).Delete();
+                        List(db, output);
+                        break;
+                    case "list":
+                        List(db, output);
+                        break;
+                    case "offline" or "online":
+                        cable.Offline = command == "offline";
+                        output.WriteLine($"the network is {(cable.Offline ? "unplugged" : "plugged in")}");
+                        break;
+                    case "sync":
+                        await client.SyncAsync();
+                        output.WriteLine($"synced: cursor {client.Cursor}, {client.PendingCount.Get()} pending");
+                        break;
+                    case "status":
+                        output.WriteLine($"{(client.Online.Get() ? "online" : "offline")}, {client.PendingCount.Get()} pending, cursor {client.Cursor}, " +
+                            $"last sync {client.LastSyncTime.Get()?.ToString("HH:mm:ss") ?? "never"}, last error: {client.LastError.Get()?.Message ?? "none"}");
+                        break;
+                    case "help":
+                        output.WriteLine(Help);
+                        break;
+                    case "quit" or "exit":
+                        return 0;
+                    default:
+                        output.WriteLine($"? unknown command '{line.Trim()}'; type `help`");
+                        break;
+                }
+            }
+            catch (Exception e) when (e is ArgumentException or HttpRequestException or MutationRejectedException)
+            {
+                output.WriteLine($"! {e.Message}");
+            }
+        }
+    }
+
+    private static (string Word, string Remainder) Split(string text)
+    {
+        var space = text.IndexOf(' ', StringComparison.Ordinal);
+        return space < 0 ? (text.ToLowerInvariant(), "") : (text[..space].ToLowerInvariant(), text[(space + 1)..].Trim());
+    }
+
+    private static TodoItem Pick(TodoDb db, string number)
+    {
+        var todos = db.TodoItems.All();
+        return int.TryParse(number, out var n) && n >= 1 && n <= todos.Count
+            ? todos[n - 1]
+            : throw new ArgumentException($"There is no todo '{number}': give its number from `list` (1 to {todos.Count}).");
+    }
+
+    private static void List(TodoDb db, TextWriter output)
+    {
+        var todos = db.TodoItems.All();
+        if (todos.Count == 0)
+        {
+            output.WriteLine("(no todos)");
+        }
+
+        for (var i = 0; i < todos.Count; i++)
+        {
+            output.WriteLine($"{i + 1}. {(todos[i].Done ? "[x]" : "[ ]")} {todos[i].Title}");
+        }
+    }
+}
