@@ -43,6 +43,44 @@ public sealed class ClientBehaviourTests
     }
 
     [Fact]
+    public async Task A_failed_local_save_is_reported_with_its_mutation_and_neither_sync_nor_stop_fails()
+    {
+        await using var server = await ServerHost.StartAsync();
+        var persistence = new FailingPersistence();
+        var client = Clients.Create(server, persistence: persistence);
+        var errors = new List<SyncError>();
+        client.Error += (_, e) => { lock (errors) { errors.Add(e.Error); } };
+        await client.StartAsync();
+        persistence.FailNextAppends(1);
+
+        var id = client.Db().TodoItems.Create(new TodoItem("full", "Disk is full", false)).Id;
+        client.Db().TodoItems.Create(new TodoItem("fine", "Saved", false));
+
+        await Eventually.TrueAsync(() => { lock (errors) { return errors.Any(e => e.Kind == SyncErrorKind.Persistence); } }, "the failed save is reported");
+        SyncError error;
+        lock (errors)
+        {
+            error = errors.First(e => e.Kind == SyncErrorKind.Persistence);
+        }
+
+        Assert.Equal("todo.create", error.Mutation?.Name);
+        Assert.Contains("No space left on device", error.Message, StringComparison.Ordinal);
+        Assert.IsType<IOException>(error.Exception);
+        await Eventually.TrueAsync(() => client.PendingCount.Get() == 0, "both mutations still reach the server");
+        var snapshot = await server.Engine.SnapshotAsync("user:1");
+        Assert.Equal(["fine", "full"], snapshot.Data["todo"].Keys.Order(StringComparer.Ordinal));
+        Assert.Equal("full", id);
+
+        // The failure is thrown by the next flush, once; stopping and disposing do not throw it again.
+        await Assert.ThrowsAsync<IOException>(() => client.FlushAsync());
+        await client.FlushAsync();
+        persistence.FailNextAppends(1);
+        client.Db().Mutate.Toggle("fine");
+        await client.StopAsync();
+        await client.DisposeAsync();
+    }
+
+    [Fact]
     public async Task Queue_cursor_and_confirmed_state_are_saved_as_they_change()
     {
         await using var server = await ServerHost.StartAsync();

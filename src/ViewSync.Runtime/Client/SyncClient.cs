@@ -190,10 +190,20 @@ public sealed partial class SyncClient : IAsyncDisposable
             await loop.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await FlushAsync(cancellationToken).ConfigureAwait(false);
-        running.Dispose();
-        _running = null;
-        _loop = null;
+        try
+        {
+            await FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // Each failed write was reported through Error when it failed; stopping still completes.
+        }
+        finally
+        {
+            running.Dispose();
+            _running = null;
+            _loop = null;
+        }
     }
 
     /// <summary>Pushes pending mutations, then pulls until up to date. Throws when the server cannot be reached or refuses.</summary>
@@ -221,7 +231,11 @@ public sealed partial class SyncClient : IAsyncDisposable
     /// <summary>Waits until every mutation queued so far is durable in persistence.</summary>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>A task that completes when they are.</returns>
-    public Task FlushAsync(CancellationToken cancellationToken = default)
+    /// <exception cref="IOException">
+    /// (Or whatever the persistence threw.) A save since the last flush failed; it was also reported
+    /// through <see cref="Error"/>. Each failure is thrown by one flush only.
+    /// </exception>
+    public async Task FlushAsync(CancellationToken cancellationToken = default)
     {
         Task[] writes;
         lock (_persistenceWrites)
@@ -229,7 +243,17 @@ public sealed partial class SyncClient : IAsyncDisposable
             writes = [.. _persistenceWrites];
         }
 
-        return Task.WhenAll(writes).WaitAsync(cancellationToken);
+        try
+        {
+            await Task.WhenAll(writes).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            lock (_persistenceWrites)
+            {
+                _persistenceWrites.RemoveAll(t => t.IsCompleted && writes.Contains(t));
+            }
+        }
     }
 
     /// <inheritdoc />
@@ -537,16 +561,17 @@ public sealed partial class SyncClient : IAsyncDisposable
         var write = _persistence.AppendAsync(e.Mutation, CancellationToken.None).AsTask();
         lock (_persistenceWrites)
         {
+            // Failed writes stay until a flush has thrown for them (see FlushAsync).
             _persistenceWrites.RemoveAll(t => t.IsCompletedSuccessfully);
             _persistenceWrites.Add(write);
         }
 
-        _ = PersistAsync(write);
+        _ = PersistAsync(write, e.Mutation);
         Wake();
     }
 
     /// <summary>Awaits a persistence write, reporting (not throwing) a failure: the in-memory state is still right.</summary>
-    private async Task PersistAsync(Task write)
+    private async Task PersistAsync(Task write, Mutation? mutation = null)
     {
         try
         {
@@ -554,7 +579,10 @@ public sealed partial class SyncClient : IAsyncDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            Report(new SyncError(SyncErrorKind.Persistence, $"Saving local state failed: {e.Message}", e));
+            var message = mutation is null
+                ? $"Saving local state failed: {e.Message}"
+                : $"Saving mutation {mutation.Name} ({mutation.Id}) failed: {e.Message}. It stays queued in memory and is still pushed, but would not survive a restart.";
+            Report(new SyncError(SyncErrorKind.Persistence, message, e, mutation));
         }
     }
 
