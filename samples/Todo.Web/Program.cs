@@ -4,13 +4,13 @@ using TodoSample;
 using TodoSample.Web;
 using ViewSync;
 using ViewSync.Browser;
+using ViewSync.Persistence;
 
 // This app only ever runs in a browser.
 [assembly: System.Runtime.Versioning.SupportedOSPlatform("browser")]
 
 // The page talks to the server it came from: /_sync for push, pull and snapshot, /_live for notifications.
 var builder = WebAssemblyHostBuilder.CreateDefault(args);
-builder.RootComponents.Add<App>("#app");
 builder.RootComponents.Add<HeadOutlet>("head::after");
 
 var site = new Uri(builder.HostEnvironment.BaseAddress);
@@ -25,6 +25,16 @@ var client = new SyncClient(TodoDb.Mutators, new SyncClientOptions
 builder.Services.AddSingleton(client);
 builder.Services.AddSingleton(new TodoDb(client));
 
-var host = builder.Build();
-await client.StartAsync();   // loads local state first: the page shows it at once, online or not
-await host.RunAsync();
+// Start loads the local state first, so the page shows it at once, online or not. Another tab of this
+// site may own the local state already: then this one says so instead of forking a second queue.
+try
+{
+    await client.StartAsync();
+    builder.RootComponents.Add<App>("#app");
+}
+catch (PersistenceLockedException)
+{
+    builder.RootComponents.Add<OpenElsewhere>("#app");
+}
+
+await builder.Build().RunAsync();
