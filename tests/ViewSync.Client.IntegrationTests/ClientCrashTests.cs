@@ -3,6 +3,7 @@ using TodoSample;
 using ViewSync.Client.IntegrationTests.Support;
 using ViewSync.Persistence;
 using ViewSync.Server.Tests.Support;
+using ViewSync.Tests;
 
 namespace ViewSync.Client.IntegrationTests;
 
@@ -32,7 +33,7 @@ public sealed class ClientCrashTests : IDisposable
             var killAfter = random.Next(5, 40);
             using var child = Process.Start(new ProcessStartInfo("dotnet")
             {
-                ArgumentList = { HostDll(), baseUrl.ToString(), _directory, $"r{round}" },
+                ArgumentList = { SiblingBuild.Dll("tests/ViewSync.Client.CrashHost", "ViewSync.Client.CrashHost"), baseUrl.ToString(), _directory, $"r{round}" },
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
                 UseShellExecute = false,
@@ -69,13 +70,5 @@ public sealed class ClientCrashTests : IDisposable
         Assert.Equal(0, Volatile.Read(ref rejected)); // a create applied twice would have been a conflict
         Assert.Equal((ulong)onServer.Count, state.Cursor); // one change per todo: nothing applied twice
         Assert.Equal(onServer.Order(), new TodoDb(restarted).TodoItems.Ids());
-    }
-
-    private static string HostDll()
-    {
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var (framework, configuration) = (output.Name, output.Parent!.Name);
-        var tests = output.Parent!.Parent!.Parent!.Parent!.FullName;
-        return Path.Combine(tests, "ViewSync.Client.CrashHost", "bin", configuration, framework, "ViewSync.Client.CrashHost.dll");
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text;
+using ViewSync.Tests;
 
 namespace ViewSync.Samples.Tests;
 
@@ -19,7 +20,7 @@ internal sealed class DemoProcess : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(DemoDll());
+        info.ArgumentList.Add(SiblingBuild.Dll("samples/Todo", "Todo"));
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
@@ -51,12 +52,18 @@ internal sealed class DemoProcess : IDisposable
         await _process.StandardInput.FlushAsync();
     }
 
-    /// <summary>Waits until the output contains <paramref name="text"/> after position <paramref name="from"/>.</summary>
+    /// <summary>Waits until the output contains <paramref name="text"/> after position <paramref name="from"/>; returns where it ends.</summary>
     public async Task<int> WaitForAsync(string text, int from = 0, int seconds = 30)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds));
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (true)
         {
+            var exited = _process.HasExited;
+            if (exited)
+            {
+                _process.WaitForExit(); // the last lines have arrived
+            }
+
             var output = Output;
             var at = output.IndexOf(text, Math.Min(from, output.Length), StringComparison.Ordinal);
             if (at >= 0)
@@ -64,25 +71,14 @@ internal sealed class DemoProcess : IDisposable
                 return at + text.Length;
             }
 
-            if (_process.HasExited)
+            if (exited || DateTime.UtcNow > deadline)
             {
-                await _exited.Task;
-                if (Output.IndexOf(text, Math.Min(from, Output.Length), StringComparison.Ordinal) is var late and >= 0)
-                {
-                    return late + text.Length;
-                }
-
-                throw new Xunit.Sdk.XunitException($"The demo exited ({_process.ExitCode}) without printing '{text}'. Output:\n{output}");
+                throw new Xunit.Sdk.XunitException(exited
+                    ? $"The demo exited ({_process.ExitCode}) without printing '{text}'. Output:\n{output}"
+                    : $"The demo did not print '{text}' within {seconds} s. Output:\n{output}");
             }
 
-            try
-            {
-                await Task.WhenAny(_exited.Task, Task.Delay(25, timeout.Token));
-            }
-            catch (OperationCanceledException)
-            {
-                throw new Xunit.Sdk.XunitException($"The demo did not print '{text}' within {seconds} s. Output:\n{output}");
-            }
+            await Task.WhenAny(_exited.Task, Task.Delay(20));
         }
     }
 
@@ -112,15 +108,5 @@ internal sealed class DemoProcess : IDisposable
                 _output.AppendLine(line);
             }
         }
-    }
-
-    private static string DemoDll()
-    {
-        // tests/ViewSync.Samples.Tests/bin/<Configuration>/<tfm>/ → samples/Todo/bin/<Configuration>/<tfm>/
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var (framework, configuration) = (output.Name, output.Parent!.Name);
-        var root = output.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-        var dll = Path.Combine(root, "samples", "Todo", "bin", configuration, framework, "Todo.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException("Build samples/Todo first (this test project references it).", dll);
     }
 }

@@ -79,9 +79,6 @@ public sealed class LocalStoragePersistence : IPersistence
         _name = name;
     }
 
-    /// <summary>The key prefix, with its trailing <c>/</c>.</summary>
-    public string KeyPrefix => _name + "/";
-
     private string ClientKey => _name + "/client";
 
     private string StoreKey => _name + "/store";
@@ -140,8 +137,14 @@ public sealed class LocalStoragePersistence : IPersistence
             if (mutation.Seq > _lastSeq)
             {
                 _lastSeq = mutation.Seq;
-                // Best effort: the load also takes the highest pending seq, so losing this write loses nothing.
-                TrySet(ClientKey, LocalStorageRecords.Client(_clientId!, _lastSeq));
+                try
+                {
+                    _storage.SetItem(ClientKey, LocalStorageRecords.Client(_clientId!, _lastSeq));
+                }
+                catch (IOException)
+                {
+                    // Best effort: the load also takes the highest pending seq, so losing this write loses nothing.
+                }
             }
         }, cancellationToken);
     }
@@ -184,14 +187,12 @@ public sealed class LocalStoragePersistence : IPersistence
         ArgumentNullException.ThrowIfNull(confirmedState);
         return Write(nameof(SaveStoreAsync), () =>
         {
-            // The new version makes any older cursor record stale in one write; the cursor record then
-            // only restates it, so a page closed in between still loads this store with its cursor.
+            // One write: the store carries its cursor, and its new version makes any older cursor record stale.
             var version = _storeVersion + 1;
             _storage.SetItem(StoreKey, LocalStorageRecords.Store(confirmedState, version, cursor));
             _storeVersion = version;
             _store = confirmedState;
             _cursor = cursor;
-            TrySet(CursorKey, LocalStorageRecords.Cursor(version, cursor));
         }, cancellationToken);
     }
 
@@ -308,18 +309,6 @@ public sealed class LocalStoragePersistence : IPersistence
             _storage.RemoveItem(key);
             problems.Add(new PersistenceProblem(kind, $"localStorage:{key}", 0, json.Length, $"'{key}' could not be read ({e.Message}); {consequence}."));
             return false;
-        }
-    }
-
-    private void TrySet(string key, string value)
-    {
-        try
-        {
-            _storage.SetItem(key, value);
-        }
-        catch (IOException)
-        {
-            // A record that only restates what another one holds; see the callers.
         }
     }
 

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ViewSync.Persistence;
+using ViewSync.Tests;
 
 namespace ViewSync.Runtime.Tests.Persistence;
 
@@ -20,7 +21,7 @@ public sealed class FilePersistenceCrashTests : IDisposable
     [Fact]
     public async Task Killing_the_process_at_random_moments_never_loses_an_acknowledged_mutation()
     {
-        var child = FindChild();
+        var child = SiblingBuild.Dll("tests/ViewSync.Persistence.CrashChild", "ViewSync.Persistence.CrashChild");
         var seed = Random.Shared.Next();
         var random = new Random(seed);
         var model = new List<string>();
@@ -153,23 +154,5 @@ public sealed class FilePersistenceCrashTests : IDisposable
         Assert.False(exitedEarly, $"{context}: the child exited by itself (code {process.ExitCode}) after {lines.Count} lines: {stderr}");
         Assert.True(lines.Count > 0, $"{context}: the child printed nothing: {stderr}");
         return lines;
-    }
-
-    /// <summary>Finds the child's build output next to this test assembly's (same configuration and framework).</summary>
-    private static string FindChild()
-    {
-        const string testProject = "ViewSync.Runtime.Tests", childProject = "ViewSync.Persistence.CrashChild";
-        var output = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
-        var projectDirectory = output;
-        while (projectDirectory is not null && Path.GetFileName(projectDirectory) != testProject)
-        {
-            projectDirectory = Path.GetDirectoryName(projectDirectory);
-        }
-
-        Assert.True(projectDirectory is not null, $"{output} is not inside the {testProject} project folder");
-        var relative = Path.GetRelativePath(projectDirectory, output);
-        var child = Path.Combine(Path.GetDirectoryName(projectDirectory)!, childProject, relative, childProject + ".dll");
-        Assert.True(File.Exists(child), $"{child} is missing: build tests/{childProject} (dotnet build ViewSync.sln) first");
-        return child;
     }
 }

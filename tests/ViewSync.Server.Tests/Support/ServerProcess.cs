@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using ViewSync.Tests;
 
 namespace ViewSync.Server.Tests.Support;
 
@@ -24,7 +25,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        info.ArgumentList.Add(ServerDll());
+        info.ArgumentList.Add(SiblingBuild.Dll("samples/Todo.Server", "Todo.Server"));
         info.ArgumentList.Add("--db");
         info.ArgumentList.Add(database);
         info.Environment["Logging__LogLevel__Default"] = "Warning";
@@ -58,16 +59,6 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         }
 
         _process.Dispose();
-    }
-
-    private static string ServerDll()
-    {
-        // tests/ViewSync.Server.Tests/bin/<Configuration>/<tfm>/ → samples/Todo.Server/bin/<Configuration>/<tfm>/
-        var output = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
-        var (framework, configuration) = (output.Name, output.Parent!.Name);
-        var root = output.Parent!.Parent!.Parent!.Parent!.Parent!.FullName;
-        var dll = Path.Combine(root, "samples", "Todo.Server", "bin", configuration, framework, "Todo.Server.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException("Build samples/Todo.Server first (the test project references it).", dll);
     }
 
     [GeneratedRegex(@"listening on (http://127\.0\.0\.1:\d+)")]
