@@ -31,6 +31,10 @@ internal static class StoryMode
         dbB.Mutate.Toggle("milk");
         await Until(() => dbA.TodoItems.Get("milk").Get()?.Done == true, "A sees it done");
 
+        Step("A ticks off 'Call mum'");
+        dbA.Mutate.Toggle("call");
+        await Until(() => dbB.TodoItems.Get("call").Get()?.Done == true, "B sees it done");
+
         Step("B goes offline and keeps working");
         cableB.Offline = true;
         dbB.TodoItems.Create(new TodoItem("bread", "Bake bread", false));
@@ -44,9 +48,10 @@ internal static class StoryMode
 
         Step("B comes back online");
         cableB.Offline = false;
-        await Until(() => b.PendingCount.Get() == 0 && dbA.TodoItems.Get("bread").Exists() && !dbB.TodoItems.Get("call").Exists(), "both converge");
+        await Until(() => b.Online.Get() && b.PendingCount.Get() == 0 && dbA.TodoItems.Get("bread").Exists() && !dbB.TodoItems.Get("call").Exists(), "both converge");
 
         Step("Both clients now show the server's state");
+        viewB.Dispose(); // the summary is the last word: no status line may follow it
         Print("A", dbA);
         Print("B", dbB);
         var same = dbA.TodoItems.All().SequenceEqual(dbB.TodoItems.All());

@@ -11,6 +11,8 @@ public sealed class DemoTests
 
         var output = demo.Output;
         Assert.Contains("ok: B receives them", output, StringComparison.Ordinal);
+        Assert.Contains("ok: A sees it done", output, StringComparison.Ordinal);
+        Assert.Contains("ok: B sees it done", output, StringComparison.Ordinal);
         Assert.Contains("ok: B notices it is offline", output, StringComparison.Ordinal);
         Assert.Contains("B sees 3 todos, 2 pending, offline", output, StringComparison.Ordinal);
         Assert.Contains("B: the server rejected todo.rename (conflict)", output, StringComparison.Ordinal);
