@@ -1,6 +1,7 @@
 using ViewSync.Persistence;
 using ViewSync.Runtime.Tests.Persistence;
 using ViewSync.Store;
+using ViewSync.Tests.Journal;
 
 namespace ViewSync.Browser.Tests;
 
@@ -8,7 +9,7 @@ public sealed class LocalStoragePersistenceContractTests : PersistenceContractTe
 {
     private readonly MemoryKeyValueStorage _storage = new();
 
-    protected override IPersistence CreateInstance() => new LocalStoragePersistence(_storage, "app");
+    protected override IPersistence Open() => new LocalStoragePersistence(_storage, "app");
 }
 
 public sealed class LocalStoragePersistenceTests
@@ -16,157 +17,127 @@ public sealed class LocalStoragePersistenceTests
     private readonly MemoryKeyValueStorage _storage = new();
 
     [Fact]
-    public async Task Everything_lives_under_the_name_as_readable_json()
+    public async Task Everything_lives_under_the_name_one_value_per_record()
     {
-        await using (var persistence = await OpenAsync())
-        {
-            await persistence.AppendAsync(TestData.Mutation(1, id: "m1"));
-            await persistence.SaveStoreAsync(TestData.Store(todos: 1), 7);
-        }
+        var replica = await OpenAsync("app");
+        replica.Mutate("counter.add", CounterMutators.Args("""{"id":"c1","n":1}"""));
+        replica.Mutate("counter.add", CounterMutators.Args("""{"id":"c1","n":2}"""));
+        await replica.DisposeAsync();
 
         Assert.All(_storage.Items.Keys, k => Assert.StartsWith("app/", k, StringComparison.Ordinal));
-        Assert.Contains("\"client_id\":", _storage.Items["app/client"], StringComparison.Ordinal);
-        Assert.Contains("\"id\":\"m1\"", Assert.Single(_storage.Items, i => i.Key.StartsWith("app/m/", StringComparison.Ordinal)).Value, StringComparison.Ordinal);
-        Assert.Contains("{\"id\":\"a\",\"title\":\"Buy milk\"}", _storage.Items["app/store"], StringComparison.Ordinal);
+        Assert.Equal("1", _storage.Items["app/head"]);
+        Assert.Equal(3, _storage.Items.Keys.Count(k => k.StartsWith("app/1/", StringComparison.Ordinal))); // the new journal, then one per mutation
     }
 
     [Fact]
     public async Task Two_names_in_one_storage_do_not_see_each_other()
     {
-        await using (var one = new LocalStoragePersistence(_storage, "one"))
-        await using (var two = new LocalStoragePersistence(_storage, "two"))
-        {
-            await one.LoadAsync();
-            await two.LoadAsync();
-            await one.AppendAsync(TestData.Mutation(1, id: "for-one"));
-            await two.SaveStoreAsync(TestData.Store(todos: 2), 3);
-        }
+        var one = await OpenAsync("one");
+        var two = await OpenAsync("two");
+        one.Mutate("counter.add", CounterMutators.Args("""{"id":"c1","n":1}"""));
+        two.ApplyServerChanges([new EntityWrite("counter", "c9", CounterMutators.Counter(9))], 3, []);
+        await one.DisposeAsync();
+        await two.DisposeAsync();
 
-        await using var oneAgain = new LocalStoragePersistence(_storage, "one");
-        await using var twoAgain = new LocalStoragePersistence(_storage, "two");
-        var first = await oneAgain.LoadAsync();
-        var second = await twoAgain.LoadAsync();
+        var oneAgain = await OpenAsync("one");
+        var twoAgain = await OpenAsync("two");
 
-        Assert.Equal(["for-one"], first.Pending.Select(m => m.Id));
-        Assert.Same(StoreSnapshot.Empty, first.Store);
-        Assert.Empty(second.Pending);
-        Assert.Equal(3UL, second.Cursor);
-        Assert.NotEqual(first.ClientId, second.ClientId);
+        Assert.Single(oneAgain.Pending());
+        Assert.Equal(0UL, oneAgain.Cursor);
+        Assert.Empty(twoAgain.Pending());
+        Assert.Equal(3UL, twoAgain.Cursor);
+        Assert.NotEqual(oneAgain.ClientId, twoAgain.ClientId);
+        await oneAgain.DisposeAsync();
+        await twoAgain.DisposeAsync();
     }
 
     [Fact]
-    public async Task A_second_page_on_the_same_name_is_refused_until_the_first_lets_go()
+    public async Task A_full_quota_refuses_one_whole_change_so_the_cursor_never_gets_ahead_of_the_state()
     {
-        var first = await OpenAsync();
+        var replica = await OpenAsync("app");
+        replica.ApplyServerChanges([new EntityWrite("counter", "a", CounterMutators.Counter(1))], 1, []);
+        _storage.Quota = _storage.Items.Sum(i => i.Key.Length + i.Value.Length) + 40;
 
-        var error = await Assert.ThrowsAsync<PersistenceLockedException>(() => new LocalStoragePersistence(_storage, "app").LoadAsync().AsTask());
-        Assert.Contains("another tab", error.Message, StringComparison.Ordinal);
+        // A page that does not fit: nothing of it is applied, in memory or in storage.
+        Assert.Throws<IOException>(() => replica.ApplyServerChanges([new EntityWrite("note", "b", CounterMutators.Note(new string('x', 200)))], 2, []));
+        Assert.Equal(1UL, replica.Cursor);
+        Assert.False(replica.Store.Contains("note", "b"));
 
-        await first.DisposeAsync();
-        await using var second = await OpenAsync();
+        // A mutation that does not fit is refused where it is made.
+        Assert.Throws<IOException>(() => replica.Mutate("note.put", CounterMutators.Args($$"""{"id":"n1","text":"{{new string('x', 200)}}"}""")));
+        Assert.Empty(replica.Pending());
+        Assert.False(replica.Store.Contains("note", "n1"));
+        await replica.DisposeAsync();
+
+        _storage.Quota = int.MaxValue;
+        var restarted = await OpenAsync("app");
+        Assert.Equal(1UL, restarted.Cursor);
+        Assert.True(restarted.Store.Contains("counter", "a"));
+        Assert.False(restarted.Store.Contains("note", "b"));
+        await restarted.DisposeAsync();
     }
 
     [Fact]
-    public async Task A_full_storage_refuses_the_append_and_keeps_everything_else()
+    public async Task A_value_edited_by_hand_is_reported_and_every_other_record_loads()
     {
-        await using var persistence = await OpenAsync();
-        await persistence.AppendAsync(TestData.Mutation(1, id: "kept"));
-        _storage.Quota = _storage.Items.Sum(i => i.Key.Length + i.Value.Length) + 10;
+        var replica = await OpenAsync("app");
+        for (var i = 0; i < 5; i++)
+        {
+            replica.Mutate("counter.add", CounterMutators.Args($$"""{"id":"c{{i}}","n":1}"""));
+        }
 
-        var error = await Assert.ThrowsAsync<IOException>(() => persistence.AppendAsync(TestData.Mutation(2, id: "big", padding: 1000)).AsTask());
+        var ids = replica.Pending().Select(m => m.Id).ToList();
+        await replica.DisposeAsync();
+        _storage.SetItem("app/1/2", "not base64 at all!");
 
-        Assert.Contains("does not fit", error.Message, StringComparison.Ordinal);
-        Assert.Equal(["kept"], (await persistence.LoadAsync()).Pending.Select(m => m.Id));
-        await persistence.DisposeAsync();
-        Assert.Equal(["kept"], (await (await OpenAsync()).LoadAsync()).Pending.Select(m => m.Id));
+        var restarted = new Replica(CounterMutators.Table);
+        var opened = await restarted.OpenAsync(new LocalStoragePersistence(_storage, "app"));
+
+        Assert.Equal(PersistenceProblemKind.JournalCorrupt, Assert.Single(opened.Problems).Kind);
+        Assert.Equal(ids.Where((_, i) => i != 1), restarted.Pending().Select(m => m.Id));
+        Assert.Equal("not base64 at all!", _storage.Items["app/1/2"]); // the damaged generation is kept
+        Assert.Equal("2", _storage.Items["app/head"]);
+        await restarted.DisposeAsync();
     }
 
     [Fact]
-    public async Task A_page_closed_between_the_store_and_cursor_writes_loads_the_new_store_with_its_cursor()
+    public async Task A_rewrite_a_closed_page_left_half_done_is_never_read()
     {
-        await using (var persistence = await OpenAsync())
+        var replica = await OpenAsync("app");
+        replica.Mutate("counter.add", CounterMutators.Args("""{"id":"c1","n":1}"""));
+        await replica.DisposeAsync();
+        // What a page closed in the middle of compacting leaves: the next generation's values, head unchanged.
+        for (var n = 0; n < 5; n++)
         {
-            await persistence.SaveStoreAsync(TestData.Store(todos: 1), 5);
-            await persistence.SaveCursorAsync(9);
-            _storage.Refused.Add("app/cursor");
-            await persistence.SaveStoreAsync(TestData.Store(todos: 4), 12);
+            _storage.SetItem($"app/2/{n}", Convert.ToBase64String("stale"u8));
         }
 
-        await using var reopened = await OpenAsync();
-        var state = await reopened.LoadAsync();
+        var again = await OpenAsync("app");
+        Assert.Single(again.Pending());
+        await again.DisposeAsync();
+        var third = new Replica(CounterMutators.Table);
+        var opened = await third.OpenAsync(new LocalStoragePersistence(_storage, "app"), new JournalOptions { CompactionThresholdBytes = 0 });
+        for (var i = 0; i < 5; i++)
+        {
+            third.Mutate("counter.add", CounterMutators.Args("""{"id":"c1","n":1}"""));
+        }
 
-        Assert.Equal(12UL, state.Cursor);
-        TestData.AssertSameStore(TestData.Store(todos: 4), state.Store);
+        await third.DisposeAsync();
+        Assert.True(third.JournalCompactions > 0);
+
+        var fourth = new Replica(CounterMutators.Table);
+        var reopened = await fourth.OpenAsync(new LocalStoragePersistence(_storage, "app"));
+        Assert.Empty(opened.Problems);
+        Assert.Empty(reopened.Problems);
+        Assert.Equal(6, fourth.Pending().Count);
+        await fourth.DisposeAsync();
     }
 
-    [Fact]
-    public async Task Damaged_records_are_dropped_reported_once_and_the_rest_loads()
+    private async Task<Replica> OpenAsync(string name)
     {
-        await using (var persistence = await OpenAsync())
-        {
-            for (var seq = 1UL; seq <= 3; seq++)
-            {
-                await persistence.AppendAsync(TestData.Mutation(seq, id: $"m{seq}"));
-            }
-
-            await persistence.SaveStoreAsync(TestData.Store(), 4);
-        }
-
-        var second = _storage.Items.Keys.Where(k => k.StartsWith("app/m/", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ElementAt(1);
-        _storage.SetItem(second, "{\"created_at\":\"not a date\"");
-        _storage.SetItem("app/store", "[1,2");
-
-        await using (var damaged = new LocalStoragePersistence(_storage, "app"))
-        {
-            var state = await damaged.LoadAsync();
-
-            Assert.Equal(["m1", "m3"], state.Pending.Select(m => m.Id));
-            Assert.Equal(3UL, state.LastSeq);
-            Assert.Same(StoreSnapshot.Empty, state.Store);
-            Assert.Equal(0UL, state.Cursor);
-            Assert.Equal(
-                [PersistenceProblemKind.JournalCorrupt, PersistenceProblemKind.StoreCorrupt],
-                state.Problems.Select(p => p.Kind).Order());
-            Assert.Contains(state.Problems, p => p.File == $"localStorage:{second}");
-        }
-
-        await using var repaired = new LocalStoragePersistence(_storage, "app");
-        var again = await repaired.LoadAsync();
-        Assert.Empty(again.Problems);
-        Assert.Equal(["m1", "m3"], again.Pending.Select(m => m.Id));
-    }
-
-    [Fact]
-    public async Task A_damaged_client_record_gets_a_new_id_and_keeps_the_queue()
-    {
-        string firstId;
-        await using (var persistence = await OpenAsync())
-        {
-            firstId = (await persistence.LoadAsync()).ClientId;
-            await persistence.AppendAsync(TestData.Mutation(6, id: "m6"));
-        }
-
-        _storage.SetItem("app/client", "garbage");
-        await using var reopened = new LocalStoragePersistence(_storage, "app");
-        var state = await reopened.LoadAsync();
-
-        Assert.NotEqual(firstId, state.ClientId);
-        Assert.Equal(6UL, state.LastSeq);
-        Assert.Equal(["m6"], state.Pending.Select(m => m.Id));
-        Assert.Equal(PersistenceProblemKind.JournalCorrupt, Assert.Single(state.Problems).Kind);
-    }
-
-    [Theory]
-    [InlineData("")]
-    [InlineData(" ")]
-    [InlineData("a/b")]
-    public void Bad_names_are_refused(string name) =>
-        Assert.Throws<ArgumentException>(() => new LocalStoragePersistence(_storage, name));
-
-    private async Task<LocalStoragePersistence> OpenAsync()
-    {
-        var persistence = new LocalStoragePersistence(_storage, "app");
-        await persistence.LoadAsync();
-        return persistence;
+        var replica = new Replica(CounterMutators.Table);
+        var opened = await replica.OpenAsync(new LocalStoragePersistence(_storage, name));
+        Assert.Empty(opened.Problems);
+        return replica;
     }
 }

@@ -43,62 +43,91 @@ public sealed class ClientBehaviourTests
     }
 
     [Fact]
-    public async Task A_failed_local_save_is_reported_with_its_mutation_and_neither_sync_nor_stop_fails()
+    public async Task A_mutation_that_cannot_be_recorded_is_refused_where_it_is_made_and_nothing_else_is_lost()
     {
         await using var server = await ServerHost.StartAsync();
         var persistence = new FailingPersistence();
-        var client = Clients.Create(server, persistence: persistence);
-        var errors = new List<SyncError>();
-        client.Error += (_, e) => { lock (errors) { errors.Add(e.Error); } };
+        await using var client = Clients.Create(server, persistence: persistence);
         await client.StartAsync();
         persistence.FailNextAppends(1);
 
-        var id = client.Db().TodoItems.Create(new TodoItem("full", "Disk is full", false)).Id;
+        var error = Assert.Throws<IOException>(() => client.Db().TodoItems.Create(new TodoItem("full", "Disk is full", false)));
         client.Db().TodoItems.Create(new TodoItem("fine", "Saved", false));
 
-        await Eventually.TrueAsync(() => { lock (errors) { return errors.Any(e => e.Kind == SyncErrorKind.Persistence); } }, "the failed save is reported");
-        SyncError error;
-        lock (errors)
-        {
-            error = errors.First(e => e.Kind == SyncErrorKind.Persistence);
-        }
-
-        Assert.Equal("todo.create", error.Mutation?.Name);
         Assert.Contains("No space left on device", error.Message, StringComparison.Ordinal);
-        Assert.IsType<IOException>(error.Exception);
-        await Eventually.TrueAsync(() => client.PendingCount.Get() == 0, "both mutations still reach the server");
+        Assert.False(client.Store.Contains("todo", "full")); // never shown, so never taken back
+        await Eventually.TrueAsync(() => client.PendingCount.Get() == 0, "the recorded mutation reaches the server");
         var snapshot = await server.Engine.SnapshotAsync("user:1");
-        Assert.Equal(["fine", "full"], snapshot.Data["todo"].Keys.Order(StringComparer.Ordinal));
-        Assert.Equal("full", id);
-
-        // The failure is thrown by the next flush, once; stopping and disposing do not throw it again.
-        await Assert.ThrowsAsync<IOException>(() => client.FlushAsync());
-        await client.FlushAsync();
-        persistence.FailNextAppends(1);
-        client.Db().Mutate.Toggle("fine");
+        Assert.Equal(["fine"], snapshot.Data["todo"].Keys);
         await client.StopAsync();
-        await client.DisposeAsync();
     }
 
     [Fact]
-    public async Task Queue_cursor_and_confirmed_state_are_saved_as_they_change()
+    public async Task A_page_that_cannot_be_recorded_is_not_applied_and_the_next_cycle_catches_up()
+    {
+        await using var server = await ServerHost.StartAsync();
+        await using var writer = Clients.Create(server, live: false, configure: o => o.AutomaticSync = false);
+        await writer.StartAsync();
+        writer.Db().TodoItems.Create(new TodoItem("a", "From the other client", false));
+        await writer.SyncAsync();
+
+        var persistence = new FailingPersistence();
+        var errors = new List<SyncError>();
+        await using (var client = Clients.Create(server, live: false, persistence: persistence, configure: o => o.AutomaticSync = false))
+        {
+            client.Error += (_, e) => { lock (errors) { errors.Add(e.Error); } };
+            await client.StartAsync();
+            await client.SyncAsync(); // snapshot at the writer's state
+            var before = client.Cursor;
+            writer.Db().Mutate.Rename("a", "Renamed");
+            await writer.SyncAsync();
+
+            persistence.FailNextAppends(1);
+            await Assert.ThrowsAsync<HttpRequestException>(() => client.SyncAsync());
+
+            // Rule 1: the cursor did not move past state that was not kept.
+            Assert.Equal(before, client.Cursor);
+            Assert.Equal("From the other client", client.Db().TodoItems.Get("a").Get()!.Title);
+            lock (errors)
+            {
+                Assert.Contains(errors, e => e.Kind == SyncErrorKind.Persistence);
+            }
+
+            await client.SyncAsync();
+            Assert.Equal("Renamed", client.Db().TodoItems.Get("a").Get()!.Title);
+        }
+
+        // After a restart the journal holds the renamed state at the cursor that goes with it.
+        var restarted = new Replica(TodoDb.Mutators);
+        await restarted.OpenAsync(persistence.Inner);
+        Assert.Equal("Renamed", new TodoDb(restarted).TodoItems.Get("a").Get()!.Title);
+        Assert.Equal(writer.Cursor, restarted.Cursor);
+        await restarted.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Queue_cursor_and_confirmed_state_are_recorded_as_they_change()
     {
         await using var server = await ServerHost.StartAsync();
         var persistence = new MemoryPersistence();
-        await using var client = Clients.Create(server, live: false, persistence: persistence, configure: o => o.AutomaticSync = false);
-        await client.StartAsync();
-        var db = client.Db();
+        ulong cursor;
+        await using (var client = Clients.Create(server, live: false, persistence: persistence, configure: o => o.AutomaticSync = false))
+        {
+            await client.StartAsync();
+            client.Db().TodoItems.Create(new TodoItem("a", "Milk", false));
+            await client.SyncAsync();
+            client.Db().TodoItems.Create(new TodoItem("b", "Bread", false));
+            cursor = client.Cursor;
+        }
 
-        db.TodoItems.Create(new TodoItem("a", "Milk", false));
-        await client.FlushAsync();
-        var queued = await persistence.LoadAsync();
-        Assert.Equal("todo.create", Assert.Single(queued.Pending).Name);
-
-        await client.SyncAsync();
-        var synced = await persistence.LoadAsync();
-        Assert.Empty(synced.Pending);
-        Assert.Equal(client.Cursor, synced.Cursor);
-        Assert.True(synced.Store.TryGet("todo", "a", out _));
+        var restarted = new Replica(TodoDb.Mutators);
+        await restarted.OpenAsync(persistence);
+        Assert.Equal(cursor, restarted.Cursor);
+        Assert.Equal("todo.create", Assert.Single(restarted.Pending()).Name);
+        Assert.True(restarted.ConfirmedSnapshot().TryGet("todo", "a", out _));
+        Assert.False(restarted.ConfirmedSnapshot().TryGet("todo", "b", out _));
+        Assert.True(restarted.Store.Contains("todo", "b"));
+        await restarted.DisposeAsync();
     }
 
     [Fact]

@@ -202,7 +202,7 @@ public class TodoDbTests
         var values = new List<string?>();
         using var effect = new Effect(() => values.Add(db.Todos.Get("abc").Get()?.Title));
 
-        db.Replica.ApplyServerChanges([new("todo", "abc", JsonSerializer.SerializeToUtf8Bytes(Milk, AppJson.Default.Todo))], [created.Id]);
+        db.Replica.ApplyServerChanges([new("todo", "abc", JsonSerializer.SerializeToUtf8Bytes(Milk, AppJson.Default.Todo))], 1, [created.Id]);
 
         Assert.Equal(0, db.PendingCount.Get());
         Assert.Equal(["Buy milk"], values); // equal bytes: no notification, no flicker
@@ -212,14 +212,14 @@ public class TodoDbTests
     public void Pending_mutations_are_replayed_on_top_of_new_server_state()
     {
         var db = new TodoDb();
-        db.Replica.ResetConfirmed(Snapshot(Milk), []);
+        db.Replica.ResetConfirmed(Snapshot(Milk), 1, []);
         db.Mutate.Toggle("abc"); // pending: done = true
         var seen = new List<Todo?>();
         using var effect = new Effect(() => seen.Add(db.Todos.Get("abc").Get()));
 
         // Another client renamed it; our toggle is still pending.
         var renamed = Milk with { Title = "Buy oat milk" };
-        db.Replica.ApplyServerChanges([new("todo", "abc", JsonSerializer.SerializeToUtf8Bytes(renamed, AppJson.Default.Todo))], []);
+        db.Replica.ApplyServerChanges([new("todo", "abc", JsonSerializer.SerializeToUtf8Bytes(renamed, AppJson.Default.Todo))], 2, []);
 
         AssertSame(renamed with { Done = true }, db.Todos.Get("abc").Get());
         Assert.Equal(2, seen.Count);
@@ -230,7 +230,7 @@ public class TodoDbTests
     public void A_rejected_mutation_is_rolled_back()
     {
         var db = new TodoDb();
-        db.Replica.ResetConfirmed(Snapshot(Milk), []);
+        db.Replica.ResetConfirmed(Snapshot(Milk), 1, []);
         var toggle = db.Mutate.Toggle("abc");
         db.Mutate.Rename("abc", "Oat milk");
 
@@ -259,10 +259,10 @@ public class TodoDbTests
     public void A_server_snapshot_deleting_an_entity_with_pending_changes_removes_it()
     {
         var db = new TodoDb();
-        db.Replica.ResetConfirmed(Snapshot(Milk), []);
+        db.Replica.ResetConfirmed(Snapshot(Milk), 1, []);
         db.Mutate.Toggle("abc");
 
-        db.Replica.ResetConfirmed(Store.StoreSnapshot.Empty, []);
+        db.Replica.ResetConfirmed(Store.StoreSnapshot.Empty, 2, []);
 
         Assert.Null(db.Todos.Get("abc").Get()); // the pending toggle cannot apply any more
         Assert.Equal(1, db.PendingCount.Get()); // the server will judge it
@@ -307,17 +307,21 @@ public class TodoDbTests
     }
 
     [Fact]
-    public void Restoring_a_replica_reapplies_pending_mutations_and_continues_the_sequence()
+    public async Task Reopening_a_journal_reapplies_pending_mutations_and_continues_the_sequence()
     {
-        var first = new TodoDb();
-        first.Replica.ResetConfirmed(Snapshot(Milk), []);
+        var journal = new ViewSync.Persistence.MemoryPersistence();
+        var first = new TodoDb(new Replica(TodoDb.Mutators));
+        await first.Replica.OpenAsync(journal);
+        first.Replica.ResetConfirmed(Snapshot(Milk), 1, []);
         first.Mutate.Toggle("abc");
         first.Mutate.Rename("abc", "Oat milk");
+        await first.Replica.DisposeAsync();
 
         var second = new TodoDb(new Replica(TodoDb.Mutators));
-        second.Replica.Restore(first.Replica.ConfirmedSnapshot(), first.Replica.Pending(), first.Replica.ClientId, first.Replica.LastSeq);
+        var opened = await second.Replica.OpenAsync(journal);
         second.Mutate.Toggle("abc");
 
+        Assert.Equal(1UL, opened.Cursor);
         AssertSame(Milk with { Title = "Oat milk" }, second.Todos.Get("abc").Get());
         Assert.Equal(first.Replica.ClientId, second.Replica.ClientId);
         Assert.Equal([1UL, 2UL, 3UL], second.Replica.Pending().Select(m => m.Seq));

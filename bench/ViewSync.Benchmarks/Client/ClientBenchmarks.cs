@@ -44,7 +44,7 @@ public class ClientBenchmarks
             confirmed.Add("todo", $"t{i}", JsonSerializer.SerializeToUtf8Bytes(new TodoItem($"t{i}", "start", false), AppJson.Default.TodoItem));
         }
 
-        _rebasing.Replica.ResetConfirmed(confirmed.Build(), []);
+        _rebasing.Replica.ResetConfirmed(confirmed.Build(), 1, []);
         for (var i = 0; i < Pending; i++)
         {
             _rebasing.Mutate.Rename($"t{i * 10}", $"pending {i}");
@@ -84,7 +84,7 @@ public class ClientBenchmarks
             writes.Add(new EntityWrite(data.Entity, data.Id, System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(data.Value!.Value).ToArray()));
         }
 
-        _rebasing.Replica.ApplyServerChanges(writes, []);
+        _rebasing.Replica.ApplyServerChanges(writes, 2, []);
         return writes.Count;
     }
 

@@ -1,40 +1,24 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using System.Runtime.Versioning;
-using System.Text.Json;
-using ViewSync.Mutations;
 using ViewSync.Persistence;
-using ViewSync.Store;
 
 namespace ViewSync.Browser;
 
 /// <summary>
-/// An <see cref="IPersistence"/> for WebAssembly apps: the client id, pending mutations, cursor and
-/// confirmed state live in the browser's <c>localStorage</c>, so a reload (or a browser restart) loses
-/// nothing that was accepted.
+/// An <see cref="IPersistence"/> for WebAssembly apps: the client's journal lives in the browser's
+/// <c>localStorage</c>, one value per record, so a reload (or a browser restart) loses nothing that was accepted.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Layout, under keys that start with <c>{name}/</c>: <c>client</c> (client id, last sequence number),
-/// one <c>m/{n}</c> per pending mutation (so an append writes one small value, not the whole queue),
-/// <c>store</c> (the confirmed state with its cursor and a version) and <c>cursor</c> (a later cursor for
-/// that store version). Each value is JSON: readable in the browser's developer tools.
+/// Layout, under keys that start with <c>{name}/</c>: <c>head</c> names the current generation <c>g</c>, and
+/// <c>{g}/{n}</c> holds the journal's n-th append (base64). Every <c>localStorage</c> write is atomic and each
+/// state change is one record, so a full quota refuses one whole change: the cursor can never get ahead of
+/// the state it belongs to. Compaction writes generation <c>g+1</c>, switches <c>head</c> in one write, then
+/// removes the old generation.
 /// </para>
 /// <para>
-/// Every <c>localStorage</c> write is atomic, and the records are written in an order that a page closed
-/// between two writes cannot break: a mutation is on storage before <see cref="AppendAsync"/> returns; a
-/// <c>cursor</c> record counts only for the store version it names. A record that does not parse (edited
-/// by hand, written by an incompatible version) is dropped, removed and reported in
-/// <see cref="PersistedState.Problems"/>; the rest loads.
-/// </para>
-/// <para>
-/// One page at a time owns a name: <see cref="LoadAsync"/> takes a Web Lock and throws
-/// <see cref="PersistenceLockedException"/> when another tab of the same site holds it. Use a different
-/// name per tab, or let the second tab work read-only, if your app needs more.
-/// </para>
-/// <para>
-/// <c>localStorage</c> holds a few megabytes per site. When a write does not fit, the call throws
-/// <see cref="IOException"/> and nothing of it was written.
+/// One page at a time owns a name: opening takes a Web Lock and throws <see cref="PersistenceLockedException"/>
+/// when another tab of the same site holds it.
 /// </para>
 /// </remarks>
 public sealed class LocalStoragePersistence : IPersistence
@@ -42,18 +26,12 @@ public sealed class LocalStoragePersistence : IPersistence
     private static readonly TimeSpan LockTimeout = TimeSpan.FromSeconds(3);
     private readonly IKeyValueStorage _storage;
     private readonly string _name;
-    private readonly Lock _gate = new();
-    private readonly MutationQueue _pending = new();
-    private readonly Dictionary<string, string> _keyOf = new(StringComparer.Ordinal);
-    private string? _clientId;
-    private ulong _lastSeq;
-    private ulong _nextRecord;
-    private ulong _storeVersion;
-    private ulong _cursor;
-    private StoreSnapshot _store = StoreSnapshot.Empty;
+    private readonly List<int> _lengths = [];
+    private long _generation;
     private bool _locked;
+    private bool _keepGeneration;
 
-    /// <summary>Keeps the state in this site's <c>localStorage</c>.</summary>
+    /// <summary>Keeps the journal in this site's <c>localStorage</c>.</summary>
     /// <param name="name">The key prefix; give each client of the same site its own.</param>
     /// <exception cref="ArgumentException"><paramref name="name"/> is empty or contains <c>/</c>.</exception>
     [SupportedOSPlatform("browser")]
@@ -62,7 +40,7 @@ public sealed class LocalStoragePersistence : IPersistence
     {
     }
 
-    /// <summary>Keeps the state in <paramref name="storage"/>.</summary>
+    /// <summary>Keeps the journal in <paramref name="storage"/>.</summary>
     /// <param name="storage">Where to keep it.</param>
     /// <param name="name">The key prefix; give each client sharing the storage its own.</param>
     /// <exception cref="ArgumentException"><paramref name="name"/> is empty or contains <c>/</c>.</exception>
@@ -79,259 +57,175 @@ public sealed class LocalStoragePersistence : IPersistence
         _name = name;
     }
 
-    private string ClientKey => _name + "/client";
+    /// <inheritdoc/>
+    public string Location => $"localStorage '{_name}/'";
 
-    private string StoreKey => _name + "/store";
-
-    private string CursorKey => _name + "/cursor";
-
-    private string MutationPrefix => _name + "/m/";
+    private string HeadKey => _name + "/head";
 
     /// <inheritdoc/>
     /// <exception cref="PersistenceLockedException">Another page of this site holds the name.</exception>
-    public async ValueTask<PersistedState> LoadAsync(CancellationToken cancellationToken = default)
+    public async ValueTask<PersistenceImage> OpenAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (_locked)
+        {
+            throw new InvalidOperationException($"This LocalStoragePersistence '{_name}' is open already.");
+        }
+
+        if (!await _storage.TryLockAsync("viewsync:" + _name, LockTimeout).ConfigureAwait(false))
+        {
+            throw new PersistenceLockedException(
+                $"The browser storage '{_name}' is in use by another tab or window of this site. " +
+                "Close it, or give this page's LocalStoragePersistence a different name.");
+        }
+
+        _locked = true;
+        var head = _storage.GetItem(HeadKey);
+        if (head is null || !long.TryParse(head, NumberStyles.None, CultureInfo.InvariantCulture, out _generation))
+        {
+            _generation = 0;
+            return new PersistenceImage(ReadOnlyMemory<byte>.Empty, UsedBefore: _storage.KeysWithPrefix(_name + "/").Count > 0);
+        }
+
+        var log = new MemoryStream();
+        for (var n = 0; _storage.GetItem(RecordKey(_generation, n)) is { } value; n++)
+        {
+            byte[] bytes;
+            try
+            {
+                bytes = Convert.FromBase64String(value);
+            }
+            catch (FormatException)
+            {
+                // A value that is not base64 (edited by hand): one stray byte makes the journal report the damage here.
+                bytes = [0];
+            }
+
+            log.Write(bytes);
+            _lengths.Add(bytes.Length);
+        }
+
+        return new PersistenceImage(log.ToArray(), UsedBefore: true);
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="IOException">The storage is full; nothing was written.</exception>
+    public void Append(ReadOnlySpan<byte> bytes)
+    {
         if (!_locked)
         {
-            if (!await _storage.TryLockAsync("viewsync:" + _name, LockTimeout).ConfigureAwait(false))
-            {
-                throw new PersistenceLockedException(
-                    $"The browser storage '{_name}' is in use by another tab or window of this site. " +
-                    "Close it, or give this page's LocalStoragePersistence a different name.");
-            }
-
-            _locked = true;
+            throw new InvalidOperationException("Open the LocalStoragePersistence before writing to it.");
         }
 
-        lock (_gate)
-        {
-            if (_clientId is null)
-            {
-                var problems = new List<PersistenceProblem>();
-                ReadAll(problems);
-                return State(problems);
-            }
-
-            return State([]);
-        }
+        _storage.SetItem(RecordKey(_generation, _lengths.Count), Convert.ToBase64String(bytes));
+        _lengths.Add(bytes.Length);
     }
 
-    /// <inheritdoc/>
-    /// <exception cref="IOException">The storage is full; the mutation was not saved.</exception>
-    public ValueTask AppendAsync(Mutation mutation, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(mutation);
-        return Write(nameof(AppendAsync), () =>
-        {
-            if (_pending.Contains(mutation.Id))
-            {
-                return;
-            }
-
-            var key = MutationPrefix + _nextRecord.ToString("D20", CultureInfo.InvariantCulture);
-            _storage.SetItem(key, LocalStorageRecords.Mutation(mutation));
-            _nextRecord++;
-            _pending.Push(mutation);
-            _keyOf[mutation.Id] = key;
-            if (mutation.Seq > _lastSeq)
-            {
-                _lastSeq = mutation.Seq;
-                try
-                {
-                    _storage.SetItem(ClientKey, LocalStorageRecords.Client(_clientId!, _lastSeq));
-                }
-                catch (IOException)
-                {
-                    // Best effort: the load also takes the highest pending seq, so losing this write loses nothing.
-                }
-            }
-        }, cancellationToken);
-    }
+    /// <summary>Does nothing: each <c>localStorage</c> write is as durable as the browser makes it.</summary>
+    /// <param name="cancellationToken">Unused.</param>
+    /// <returns>A completed task.</returns>
+    public ValueTask FlushAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
     /// <inheritdoc/>
-    public ValueTask RemoveAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
+    public IPersistenceRewrite BeginRewrite()
     {
-        ArgumentNullException.ThrowIfNull(ids);
-        var copy = ids.ToArray();
-        foreach (var id in copy)
+        // A rewrite that a closed page left half done must not lend its values to this one.
+        var generation = _generation + 1;
+        foreach (var key in _storage.KeysWithPrefix($"{_name}/{generation.ToString(CultureInfo.InvariantCulture)}/"))
         {
-            ArgumentNullException.ThrowIfNull(id, nameof(ids));
+            _storage.RemoveItem(key);
         }
 
-        return Write(nameof(RemoveAsync), () =>
-        {
-            foreach (var id in copy)
-            {
-                if (_keyOf.Remove(id, out var key))
-                {
-                    _storage.RemoveItem(key);
-                    _pending.Remove(id);
-                }
-            }
-        }, cancellationToken);
+        return new Rewrite(this, generation);
     }
 
-    /// <inheritdoc/>
-    public ValueTask SaveCursorAsync(ulong cursor, CancellationToken cancellationToken = default) =>
-        Write(nameof(SaveCursorAsync), () =>
-        {
-            _storage.SetItem(CursorKey, LocalStorageRecords.Cursor(_storeVersion, cursor));
-            _cursor = cursor;
-        }, cancellationToken);
-
-    /// <inheritdoc/>
-    /// <exception cref="IOException">The storage is full; the previous store and cursor are kept.</exception>
-    public ValueTask SaveStoreAsync(StoreSnapshot confirmedState, ulong cursor, CancellationToken cancellationToken = default)
+    /// <summary>Keeps the current generation's values when it is next replaced, instead of removing them.</summary>
+    /// <returns>The key prefix of the kept copy.</returns>
+    public string? Preserve()
     {
-        ArgumentNullException.ThrowIfNull(confirmedState);
-        return Write(nameof(SaveStoreAsync), () =>
-        {
-            // One write: the store carries its cursor, and its new version makes any older cursor record stale.
-            var version = _storeVersion + 1;
-            _storage.SetItem(StoreKey, LocalStorageRecords.Store(confirmedState, version, cursor));
-            _storeVersion = version;
-            _store = confirmedState;
-            _cursor = cursor;
-        }, cancellationToken);
+        _keepGeneration = true;
+        return $"{_name}/{_generation}/";
     }
 
-    /// <inheritdoc/>
-    public ValueTask ClearAsync(CancellationToken cancellationToken = default) =>
-        Write(nameof(ClearAsync), () =>
-        {
-            _storage.RemoveItem(CursorKey);
-            _storage.RemoveItem(StoreKey);
-            foreach (var key in _keyOf.Values)
-            {
-                _storage.RemoveItem(key);
-            }
-
-            _keyOf.Clear();
-            _pending.Clear();
-            _store = StoreSnapshot.Empty;
-            _storeVersion = 0;
-            _cursor = 0;
-        }, cancellationToken);
-
-    /// <summary>Releases the name for other pages. The data stays in storage.</summary>
+    /// <summary>Releases the name's lock; the data stays.</summary>
     /// <returns>A completed task.</returns>
     public ValueTask DisposeAsync()
     {
         if (_locked)
         {
-            _storage.Unlock("viewsync:" + _name);
             _locked = false;
+            _storage.Unlock("viewsync:" + _name);
         }
 
         return ValueTask.CompletedTask;
     }
 
-    private void ReadAll(List<PersistenceProblem> problems)
+    private string RecordKey(long generation, int n) =>
+        string.Create(CultureInfo.InvariantCulture, $"{_name}/{generation}/{n}");
+
+    private void RemoveGeneration(long generation, int count)
     {
-        // Client id and last sequence number.
-        if (TryRead(ClientKey, LocalStorageRecords.ReadClient, PersistenceProblemKind.JournalCorrupt, problems, "a new client id was created", out var client))
+        for (var n = 0; n < count; n++)
         {
-            (_clientId, _lastSeq) = client;
-        }
-        else
-        {
-            _clientId = MutationIds.NewClientId();
-            _lastSeq = 0;
-            _storage.SetItem(ClientKey, LocalStorageRecords.Client(_clientId, 0));
-        }
-
-        // Pending mutations, in the order they were appended.
-        var records = new List<(ulong Number, string Key)>();
-        foreach (var key in _storage.KeysWithPrefix(MutationPrefix))
-        {
-            if (ulong.TryParse(key.AsSpan(MutationPrefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var number))
-            {
-                records.Add((number, key));
-            }
-        }
-
-        records.Sort((a, b) => a.Number.CompareTo(b.Number));
-        foreach (var (number, key) in records)
-        {
-            _nextRecord = Math.Max(_nextRecord, number + 1);
-            if (!TryRead(key, LocalStorageRecords.ReadMutation, PersistenceProblemKind.JournalCorrupt, problems, "that pending mutation was dropped", out var mutation))
-            {
-                continue;
-            }
-
-            if (_pending.Contains(mutation.Id))
-            {
-                _storage.RemoveItem(key);
-                continue;
-            }
-
-            _pending.Push(mutation);
-            _keyOf[mutation.Id] = key;
-            _lastSeq = Math.Max(_lastSeq, mutation.Seq);
-        }
-
-        // Confirmed state and cursor.
-        if (TryRead(StoreKey, LocalStorageRecords.ReadStore, PersistenceProblemKind.StoreCorrupt, problems, "the store was dropped and the cursor reset to 0", out var saved))
-        {
-            (_store, _storeVersion, _cursor) = saved;
-        }
-        else if (problems.Any(p => p.Kind == PersistenceProblemKind.StoreCorrupt))
-        {
-            // Without its store a cursor means nothing: start again from a snapshot.
-            _storage.RemoveItem(CursorKey);
-            return;
-        }
-
-        if (TryRead(CursorKey, LocalStorageRecords.ReadCursor, PersistenceProblemKind.JournalCorrupt, problems, "the store's own cursor is used", out var moved)
-            && moved.Version == _storeVersion)
-        {
-            _cursor = moved.Cursor;
+            _storage.RemoveItem(RecordKey(generation, n));
         }
     }
 
-    /// <summary>Reads and decodes one record. A damaged one is removed and reported; a missing one reads as false.</summary>
-    private bool TryRead<T>(string key, Func<string, T> decode, PersistenceProblemKind kind, List<PersistenceProblem> problems, string consequence, [MaybeNullWhen(false)] out T value)
+    /// <summary>A new generation, made current by one write of <c>head</c>.</summary>
+    private sealed class Rewrite(LocalStoragePersistence owner, long generation) : IPersistenceRewrite
     {
-        value = default;
-        if (_storage.GetItem(key) is not { } json)
+        private readonly List<int> _lengths = [];
+        private bool _committed;
+
+        public void Append(ReadOnlySpan<byte> bytes)
         {
-            return false;
+            owner._storage.SetItem(owner.RecordKey(generation, _lengths.Count), Convert.ToBase64String(bytes));
+            _lengths.Add(bytes.Length);
         }
 
-        try
+        public long Commit(long tailFrom)
         {
-            value = decode(json);
-            return true;
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
-        {
-            _storage.RemoveItem(key);
-            problems.Add(new PersistenceProblem(kind, $"localStorage:{key}", 0, json.Length, $"'{key}' could not be read ({e.Message}); {consequence}."));
-            return false;
-        }
-    }
-
-    private PersistedState State(IReadOnlyList<PersistenceProblem> problems) =>
-        new(_clientId!, _cursor, _lastSeq, _pending.Pending(), _store, problems);
-
-    private ValueTask Write(string operation, Action write, CancellationToken cancellationToken)
-    {
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled(cancellationToken);
-        }
-
-        lock (_gate)
-        {
-            if (_clientId is null)
+            // The old journal's appends after tailFrom are whole values: copy them as they are.
+            var offset = 0L;
+            var first = 0;
+            while (first < owner._lengths.Count && offset < tailFrom)
             {
-                throw new InvalidOperationException($"Call LoadAsync before {operation}: it creates the client id and returns the saved state.");
+                offset += owner._lengths[first++];
             }
 
-            write();
+            if (offset != tailFrom)
+            {
+                throw new InvalidOperationException($"Compaction's tail offset {tailFrom} does not fall between two appends.");
+            }
+
+            for (var n = first; n < owner._lengths.Count; n++)
+            {
+                var value = owner._storage.GetItem(owner.RecordKey(owner._generation, n))
+                    ?? throw new IOException($"The journal value {owner.RecordKey(owner._generation, n)} disappeared while compacting.");
+                owner._storage.SetItem(owner.RecordKey(generation, _lengths.Count), value);
+                _lengths.Add(owner._lengths[n]);
+            }
+
+            owner._storage.SetItem(owner.HeadKey, generation.ToString(CultureInfo.InvariantCulture));
+            _committed = true;
+            if (!owner._keepGeneration)
+            {
+                owner.RemoveGeneration(owner._generation, owner._lengths.Count);
+            }
+
+            owner._keepGeneration = false;
+            owner._generation = generation;
+            owner._lengths.Clear();
+            owner._lengths.AddRange(_lengths);
+            return _lengths.Sum(l => (long)l);
         }
 
-        return ValueTask.CompletedTask;
+        public void Dispose()
+        {
+            if (!_committed)
+            {
+                owner.RemoveGeneration(generation, _lengths.Count);
+            }
+        }
     }
 }

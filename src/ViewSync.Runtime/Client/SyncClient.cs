@@ -40,7 +40,6 @@ public sealed partial class SyncClient : IAsyncDisposable
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly Lock _stateGate = new();
     private readonly Dictionary<string, ulong> _acknowledged = new(StringComparer.Ordinal);
-    private readonly List<Task> _persistenceWrites = [];
     private readonly Signal<bool> _online = new(false, name: "online");
     private readonly Signal<DateTimeOffset?> _lastSyncTime = new(null, name: "last sync");
     private readonly Signal<SyncError?> _lastError = new(null, name: "last error");
@@ -48,8 +47,8 @@ public sealed partial class SyncClient : IAsyncDisposable
     private CancellationTokenSource? _running;
     private Task? _loop;
     private readonly Uri? _baseUrl;
-    private ulong _cursor;
     private bool _snapshotTaken;
+    private bool _pushAccepted;
 
     /// <summary>Creates a client. Nothing happens until <see cref="StartAsync"/>.</summary>
     /// <param name="mutators">The app's mutators (a generated database's <c>Mutators</c>).</param>
@@ -82,8 +81,19 @@ public sealed partial class SyncClient : IAsyncDisposable
             _transport = new RefitSyncTransport(http, options.MaxResponseBytes);
         }
 
-        Replica = new Replica(mutators, new ReplicaOptions { Scope = Scopes.Normalize(options.Scope), TimeProvider = _time });
+        if (options.MaxBatchBytes < EnvelopeBytes + 64)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.MaxBatchBytes, "SyncClientOptions.MaxBatchBytes is too small to carry any mutation.");
+        }
+
+        Replica = new Replica(mutators, new ReplicaOptions
+        {
+            Scope = Scopes.Normalize(options.Scope),
+            TimeProvider = _time,
+            MaxMutationBytes = options.MaxBatchBytes - EnvelopeBytes,
+        });
         Replica.MutationQueued += OnMutationQueued;
+        Replica.PersistenceFailed += OnPersistenceFailed;
     }
 
     /// <summary>Raised for every problem the client meets (it keeps running). Raised on the sync loop's thread.</summary>
@@ -105,14 +115,7 @@ public sealed partial class SyncClient : IAsyncDisposable
     public LocalStore Store => Replica.Store;
 
     /// <summary>The cursor the client has pulled up to.</summary>
-    public ulong Cursor
-    {
-        get
-        {
-            using var scope = _stateGate.EnterScope();
-            return _cursor;
-        }
-    }
+    public ulong Cursor => Replica.Cursor;
 
     /// <summary>Whether the last request reached the server.</summary>
     public IReadOnlySignal<bool> Online => _online;
@@ -127,8 +130,9 @@ public sealed partial class SyncClient : IAsyncDisposable
     public IReadOnlySignal<SyncError?> LastError => _lastError;
 
     /// <summary>
-    /// Loads persisted state (re-applying pending mutations optimistically) and starts the sync loop.
-    /// Succeeds offline: the first sync happens in the background.
+    /// Opens the journal (restoring the confirmed state and re-applying pending mutations optimistically;
+    /// mutations made before starting are kept and recorded) and starts the sync loop. Succeeds offline: the
+    /// first sync happens in the background.
     /// </summary>
     /// <param name="cancellationToken">Cancels loading.</param>
     /// <returns>A task that completes once the local state is loaded.</returns>
@@ -140,17 +144,18 @@ public sealed partial class SyncClient : IAsyncDisposable
             throw new InvalidOperationException("The sync client is already started; start it once, and StopAsync before starting again.");
         }
 
-        var state = await _persistence.LoadAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var problem in state.Problems)
+        if (!Replica.IsPersistent)
         {
-            Report(new SyncError(SyncErrorKind.Persistence, $"Local data was damaged and partly dropped: {problem.Description}"));
+            var opened = await Replica.OpenAsync(_persistence, _options.Journal, cancellationToken).ConfigureAwait(false);
+            foreach (var problem in opened.Problems)
+            {
+                Report(new SyncError(SyncErrorKind.Persistence, $"Local data was damaged; every intact record was kept: {problem}"));
+            }
         }
 
-        await DispatchAsync(() => Replica.Restore(state.Store, state.Pending, state.ClientId, state.LastSeq)).ConfigureAwait(false);
         using (_stateGate.EnterScope())
         {
-            _cursor = state.Cursor;
-            _snapshotTaken = state.Cursor > 0;
+            _snapshotTaken = Replica.Cursor > 0;
         }
 
         _running = new CancellationTokenSource();
@@ -168,7 +173,7 @@ public sealed partial class SyncClient : IAsyncDisposable
         _loop = Task.Run(() => RunAsync(_running.Token), CancellationToken.None);
     }
 
-    /// <summary>Stops the loop and the live connection, and waits for pending local writes to be durable.</summary>
+    /// <summary>Stops the loop and the live connection, and flushes the journal to disk.</summary>
     /// <param name="cancellationToken">Stops waiting.</param>
     /// <returns>A task that completes when stopped.</returns>
     public async Task StopAsync(CancellationToken cancellationToken = default)
@@ -196,7 +201,8 @@ public sealed partial class SyncClient : IAsyncDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            // Each failed write was reported through Error when it failed; stopping still completes.
+            // Reported here; stopping still completes.
+            Report(new SyncError(SyncErrorKind.Persistence, $"Flushing the journal failed: {e.Message}", e));
         }
         finally
         {
@@ -228,40 +234,30 @@ public sealed partial class SyncClient : IAsyncDisposable
     /// <returns>The mutation's id.</returns>
     public string Mutate(string name, JsonElement args) => Replica.Mutate(name, args);
 
-    /// <summary>Waits until every mutation queued so far is durable in persistence.</summary>
+    /// <summary>
+    /// Waits until every change recorded so far is flushed to disk. Each one already reached the operating
+    /// system before the call that made it returned (a killed process loses nothing); this covers power loss.
+    /// </summary>
     /// <param name="cancellationToken">Stops waiting.</param>
-    /// <returns>A task that completes when they are.</returns>
-    /// <exception cref="IOException">
-    /// (Or whatever the persistence threw.) A save since the last flush failed; it was also reported
-    /// through <see cref="Error"/>. Each failure is thrown by one flush only.
-    /// </exception>
-    public async Task FlushAsync(CancellationToken cancellationToken = default)
-    {
-        Task[] writes;
-        lock (_persistenceWrites)
-        {
-            writes = [.. _persistenceWrites];
-        }
-
-        try
-        {
-            await Task.WhenAll(writes).WaitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            lock (_persistenceWrites)
-            {
-                _persistenceWrites.RemoveAll(t => t.IsCompleted && writes.Contains(t));
-            }
-        }
-    }
+    /// <returns>A task that completes when they are durable.</returns>
+    /// <exception cref="IOException">(Or whatever the persistence threw.) The flush failed.</exception>
+    public Task FlushAsync(CancellationToken cancellationToken = default) => Replica.FlushAsync(cancellationToken);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         await StopAsync().ConfigureAwait(false);
         Replica.MutationQueued -= OnMutationQueued;
-        await _persistence.DisposeAsync().ConfigureAwait(false);
+        Replica.PersistenceFailed -= OnPersistenceFailed;
+        if (Replica.IsPersistent)
+        {
+            await Replica.DisposeAsync().ConfigureAwait(false);
+        }
+        else
+        {
+            await _persistence.DisposeAsync().ConfigureAwait(false);
+        }
+
         _ownedHttpClient?.Dispose();
         _cycleGate.Dispose();
         _wake.Dispose();
@@ -297,8 +293,10 @@ public sealed partial class SyncClient : IAsyncDisposable
 
             try
             {
-                // After a failure only the timer ends the wait: local writes must not turn retries into a hot loop.
-                await WaitAsync(wait, wakeable: failures == 0, cancellationToken).ConfigureAwait(false);
+                // A local write or a live notice ends the wait, but after a failure not before PushInterval:
+                // the next edit is not held back by a long backoff, and typing cannot turn retries into a hot loop.
+                var earliest = failures == 0 ? TimeSpan.Zero : TimeSpan.FromTicks(Math.Min(wait.Ticks, _options.PushInterval.Ticks));
+                await WaitAsync(wait, earliest, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -307,7 +305,10 @@ public sealed partial class SyncClient : IAsyncDisposable
         }
     }
 
-    /// <summary>One cycle: snapshot first if there is no state yet, push, then pull until up to date.</summary>
+    /// <summary>
+    /// One cycle: snapshot first if there is no state yet, push, then pull until up to date. A failed push
+    /// does not stop the pull (other clients' changes still arrive); the push failure is thrown after it.
+    /// </summary>
     private async Task RunCycleAsync(CancellationToken cancellationToken)
     {
         await _cycleGate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -324,8 +325,22 @@ public sealed partial class SyncClient : IAsyncDisposable
                 await SnapshotAsync(cancellationToken).ConfigureAwait(false);
             }
 
-            await PushAsync(cancellationToken).ConfigureAwait(false);
+            SyncFailure? pushFailure = null;
+            try
+            {
+                await PushAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (SyncFailure failure) when (failure.Error.Kind != SyncErrorKind.Network)
+            {
+                pushFailure = failure;
+            }
+
             await PullAsync(cancellationToken).ConfigureAwait(false);
+            if (pushFailure is not null)
+            {
+                throw pushFailure;
+            }
+
             SetOnline(true);
             _lastError.Set(null);
             _lastSyncTime.Set(_time.GetUtcNow());
@@ -333,7 +348,7 @@ public sealed partial class SyncClient : IAsyncDisposable
         }
         catch (SyncFailure failure)
         {
-            SetOnline(failure.Error.Kind != SyncErrorKind.Network);
+            SetOnline(failure.Error.Kind is not (SyncErrorKind.Network or SyncErrorKind.Persistence));
             Report(failure.Error);
             throw;
         }
@@ -349,78 +364,133 @@ public sealed partial class SyncClient : IAsyncDisposable
         var sent = new HashSet<string>(StringComparer.Ordinal);
         while (true)
         {
-            List<Mutation> batch;
+            List<Mutation> waiting;
             using (_stateGate.EnterScope())
             {
-                batch = [.. Replica.Pending().Where(m => !_acknowledged.ContainsKey(m.Id) && !sent.Contains(m.Id)).Take(Math.Clamp(_options.PushBatchSize, 1, PushRequest.MaxBatch))];
+                waiting = [.. Replica.Pending().Where(m => !_acknowledged.ContainsKey(m.Id) && !sent.Contains(m.Id))];
             }
 
-            sent.UnionWith(batch.Select(m => m.Id));
-
+            var batch = NextBatch(waiting);
             if (batch.Count == 0)
             {
                 return;
             }
 
-            var result = await _transport.PushAsync(new PushRequest { Mutations = batch }, cancellationToken).ConfigureAwait(false);
-            if (!result.IsSuccess)
+            sent.UnionWith(batch.Select(m => m.Id));
+            await PushBatchAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The front of the queue, cut by count and by serialized size (with the envelope).</summary>
+    private List<Mutation> NextBatch(List<Mutation> waiting)
+    {
+        var batch = new List<Mutation>();
+        var bytes = (long)EnvelopeBytes;
+        var maxCount = Math.Clamp(_options.PushBatchSize, 1, PushRequest.MaxBatch);
+        foreach (var mutation in waiting)
+        {
+            var size = mutation.ToUtf8Json().Length + 1; // and a comma
+            if (batch.Count == maxCount || (batch.Count > 0 && bytes + size > _options.MaxBatchBytes))
             {
-                throw SyncFailure.From("push", result);
+                break;
             }
 
-            var results = result.Value!.Results;
-            if (results is null || results.Count != batch.Count)
+            batch.Add(mutation);
+            bytes += size;
+        }
+
+        return batch;
+    }
+
+    /// <summary>
+    /// Pushes one batch. A <c>400</c> for the whole batch is bisected to find the mutation the server cannot
+    /// take; that one is rejected (once the server has shown it accepts this client's pushes, so a server that
+    /// refuses everything cannot make the client drop its queue).
+    /// </summary>
+    private async Task PushBatchAsync(List<Mutation> batch, CancellationToken cancellationToken)
+    {
+        var result = await _transport.PushAsync(new PushRequest { Mutations = batch }, cancellationToken).ConfigureAwait(false);
+        if (!result.IsSuccess)
+        {
+            var failure = SyncFailure.From("push", result);
+            if (result.StatusCode != System.Net.HttpStatusCode.BadRequest)
             {
-                throw SyncFailure.Malformed("push", $"{batch.Count} mutations were sent but {results?.Count ?? 0} results came back");
+                throw failure;
             }
 
-            var rejected = new List<(Mutation Mutation, string Code, string Error)>();
-            using (_stateGate.EnterScope())
+            if (batch.Count > 1)
             {
-                for (var i = 0; i < batch.Count; i++)
+                var half = batch.Count / 2;
+                await PushBatchAsync(batch[..half], cancellationToken).ConfigureAwait(false);
+                await PushBatchAsync(batch[half..], cancellationToken).ConfigureAwait(false);
+                return;
+            }
+
+            if (!Volatile.Read(ref _pushAccepted))
+            {
+                throw failure;
+            }
+
+            await RejectAsync([(batch[0], ErrorCodes.InvalidMutation, $"the server refused it on its own: {result.Describe()}")], cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        Volatile.Write(ref _pushAccepted, true);
+        var results = result.Value!.Results;
+        if (results is null || results.Count != batch.Count)
+        {
+            throw SyncFailure.Malformed("push", $"{batch.Count} mutations were sent but {results?.Count ?? 0} results came back");
+        }
+
+        var rejected = new List<(Mutation Mutation, string Code, string Error)>();
+        using (_stateGate.EnterScope())
+        {
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (results[i] is not { } answer)
                 {
-                    if (results[i] is not { } answer)
-                    {
-                        throw SyncFailure.Malformed("push", $"result {i} is null");
-                    }
+                    throw SyncFailure.Malformed("push", $"result {i} is null");
+                }
 
-                    if (answer.Ok)
-                    {
-                        // Rule 2: it stays in the optimistic layer until a pull reaches this cursor.
-                        _acknowledged[batch[i].Id] = answer.Cursor ?? 0;
-                    }
-                    else
-                    {
-                        rejected.Add((batch[i], answer.EffectiveCode!, answer.Error ?? "rejected"));
-                    }
+                if (answer.Ok)
+                {
+                    // Rule 2: it stays in the optimistic layer until a pull reaches this cursor. Without a cursor,
+                    // until a pull that started after this answer reaches the server's head.
+                    _acknowledged[batch[i].Id] = answer.Cursor ?? AtHead;
+                }
+                else
+                {
+                    rejected.Add((batch[i], answer.EffectiveCode!, answer.Error ?? "rejected"));
                 }
             }
+        }
 
-            if (rejected.Count == 0)
-            {
-                continue;
-            }
+        if (rejected.Count > 0)
+        {
+            await RejectAsync(rejected, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
-            await DispatchAsync(() =>
+    private async Task RejectAsync(List<(Mutation Mutation, string Code, string Error)> rejected, CancellationToken cancellationToken)
+    {
+        await PersistOrFailAsync(() => DispatchAsync(() =>
+        {
+            foreach (var (mutation, _, _) in rejected)
             {
-                foreach (var (mutation, _, _) in rejected)
-                {
-                    Replica.Reject(mutation.Id);
-                }
-            }).ConfigureAwait(false);
-            await PersistAsync(_persistence.RemoveAsync([.. rejected.Select(r => r.Mutation.Id)], CancellationToken.None)).ConfigureAwait(false);
-            foreach (var (mutation, code, error) in rejected)
-            {
-                LogRejected(mutation.Name, mutation.Id, code, error);
-                MutationRejected?.Invoke(this, new MutationRejectedEventArgs(mutation, code, error));
-                Report(new SyncError(SyncErrorKind.MutationRejected, $"The server rejected {mutation.Name} ({mutation.Id}): {code}: {error}", Mutation: mutation, Code: code));
+                Replica.Reject(mutation.Id);
             }
+        })).ConfigureAwait(false);
+        foreach (var (mutation, code, error) in rejected)
+        {
+            LogRejected(mutation.Name, mutation.Id, code, error);
+            MutationRejected?.Invoke(this, new MutationRejectedEventArgs(mutation, code, error));
+            Report(new SyncError(SyncErrorKind.MutationRejected, $"The server rejected {mutation.Name} ({mutation.Id}): {code}: {error}", Mutation: mutation, Code: code));
+        }
 
-            // A conflict means our view of the server is stale: start again from a snapshot, with the rest replayed on top.
-            if (rejected.Any(r => r.Code == ErrorCodes.Conflict))
-            {
-                await SnapshotAsync(cancellationToken).ConfigureAwait(false);
-            }
+        // A conflict means our view of the server is stale: start again from a snapshot, with the rest replayed on top.
+        if (rejected.Any(r => r.Code == ErrorCodes.Conflict))
+        {
+            await SnapshotAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -443,38 +513,46 @@ public sealed partial class SyncClient : IAsyncDisposable
 
             var page = result.Value!;
             var changes = page.Changes ?? [];
-            if (page.NextCursor < from || changes.Any(c => c is null || c.Cursor <= from))
+            if (changes.Any(c => c is null || c.Cursor <= from))
             {
-                throw SyncFailure.Malformed("pull", $"the page goes backwards (from cursor {from} to {page.NextCursor})");
+                throw SyncFailure.Malformed("pull", $"a change of the page is at or before the requested cursor {from}");
+            }
+
+            var next = CursorAfter(page, from);
+            if (page.HasMore && next == from)
+            {
+                throw SyncFailure.Malformed("pull", $"the page says it has more but does not move past cursor {from}");
             }
 
             var writes = changes.Select(ToWrite).OfType<EntityWrite>().ToList();
-            var next = page.NextCursor;
-            var confirmed = Confirmed(next);
-            await DispatchAsync(() => Replica.ApplyServerChanges(writes, confirmed)).ConfigureAwait(false);
+            var confirmed = Confirmed(next, upToDate: !page.HasMore);
+            await PersistOrFailAsync(() => DispatchAsync(() => Replica.ApplyServerChanges(writes, next, confirmed))).ConfigureAwait(false);
             using (_stateGate.EnterScope())
             {
-                _cursor = next;
                 foreach (var id in confirmed)
                 {
                     _acknowledged.Remove(id);
                 }
             }
 
-            if (confirmed.Count > 0)
-            {
-                await PersistAsync(_persistence.RemoveAsync(confirmed, CancellationToken.None)).ConfigureAwait(false);
-            }
-
-            await PersistAsync(writes.Count > 0
-                ? _persistence.SaveStoreAsync(Replica.ConfirmedSnapshot(), next, CancellationToken.None)
-                : _persistence.SaveCursorAsync(next, CancellationToken.None)).ConfigureAwait(false);
-
             if (!page.HasMore)
             {
                 return;
             }
         }
+    }
+
+    /// <summary>The cursor after a page: <c>next_cursor</c> when present, else the last change's, else the request's.</summary>
+    private static ulong CursorAfter(PullResponse page, ulong from)
+    {
+        if (page.NextCursor != 0)
+        {
+            return page.NextCursor >= from
+                ? page.NextCursor
+                : throw SyncFailure.Malformed("pull", $"the page goes backwards (from cursor {from} to {page.NextCursor})");
+        }
+
+        return page.Changes is { Count: > 0 } changes ? changes[^1].Cursor : from;
     }
 
     private async Task SnapshotAsync(CancellationToken cancellationToken)
@@ -485,42 +563,52 @@ public sealed partial class SyncClient : IAsyncDisposable
             throw SyncFailure.From("snapshot", result);
         }
 
-        var builder = new StoreSnapshot.Builder();
-        foreach (var (entity, ids) in result.Value!.Data ?? new Dictionary<string, IReadOnlyDictionary<string, JsonElement>>())
+        var cursor = result.Value!.Cursor;
+        var confirmed = Confirmed(cursor, upToDate: true);
+        await PersistOrFailAsync(async () =>
         {
-            foreach (var (id, value) in ids ?? new Dictionary<string, JsonElement>())
+            using var load = Replica.BeginSnapshot();
+            foreach (var (entity, ids) in result.Value.Data ?? new Dictionary<string, IReadOnlyDictionary<string, JsonElement>>())
             {
-                builder.Add(entity, id, JsonMarshal.GetRawUtf8Value(value));
+                foreach (var (id, value) in ids ?? new Dictionary<string, JsonElement>())
+                {
+                    load.Add(entity, id, JsonMarshal.GetRawUtf8Value(value).ToArray());
+                }
             }
-        }
 
-        var snapshot = builder.Build();
-        var cursor = result.Value.Cursor;
-        var confirmed = Confirmed(cursor);
-        await DispatchAsync(() => Replica.ResetConfirmed(snapshot, confirmed)).ConfigureAwait(false);
+            await DispatchAsync(() => load.Complete(cursor, confirmed)).ConfigureAwait(false);
+        }).ConfigureAwait(false);
         using (_stateGate.EnterScope())
         {
-            _cursor = cursor;
             _snapshotTaken = true;
             foreach (var id in confirmed)
             {
                 _acknowledged.Remove(id);
             }
         }
-
-        if (confirmed.Count > 0)
-        {
-            await PersistAsync(_persistence.RemoveAsync(confirmed, CancellationToken.None)).ConfigureAwait(false);
-        }
-
-        await PersistAsync(_persistence.SaveStoreAsync(snapshot, cursor, CancellationToken.None)).ConfigureAwait(false);
     }
 
-    /// <summary>Acknowledged mutations whose effects a state at <paramref name="cursor"/> includes.</summary>
-    private List<string> Confirmed(ulong cursor)
+    /// <summary>
+    /// Acknowledged mutations whose effects a state at <paramref name="cursor"/> includes; when the state is
+    /// the server's head as of a request sent after every acknowledgement so far, also those answered without a cursor.
+    /// </summary>
+    private List<string> Confirmed(ulong cursor, bool upToDate)
     {
         using var scope = _stateGate.EnterScope();
-        return [.. _acknowledged.Where(a => a.Value <= cursor).Select(a => a.Key)];
+        return [.. _acknowledged.Where(a => a.Value == AtHead ? upToDate : a.Value <= cursor).Select(a => a.Key)];
+    }
+
+    /// <summary>Runs a change that is recorded in the journal; a failure to record it fails the cycle as a persistence problem (nothing changed).</summary>
+    private static async Task PersistOrFailAsync(Func<Task> change)
+    {
+        try
+        {
+            await change().ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            throw new SyncFailure(new SyncError(SyncErrorKind.Persistence, $"Recording server state in the journal failed, so it was not applied: {e.Message}", e), null, transient: true);
+        }
     }
 
     /// <summary>A ViewSync change becomes a store write; other payloads (a Go server's own data) are skipped.</summary>
@@ -556,37 +644,13 @@ public sealed partial class SyncClient : IAsyncDisposable
             : throw SyncFailure.Malformed("pull", $"change {change.Cursor} ({data.Op} of {data.Entity} '{data.Id}') has no value");
     }
 
-    private void OnMutationQueued(object? sender, MutationQueuedEventArgs e)
+    private void OnMutationQueued(object? sender, MutationQueuedEventArgs e) => Wake();
+
+    private void OnPersistenceFailed(object? sender, ErrorEventArgs e)
     {
-        var write = _persistence.AppendAsync(e.Mutation, CancellationToken.None).AsTask();
-        lock (_persistenceWrites)
-        {
-            // Failed writes stay until a flush has thrown for them (see FlushAsync).
-            _persistenceWrites.RemoveAll(t => t.IsCompletedSuccessfully);
-            _persistenceWrites.Add(write);
-        }
-
-        _ = PersistAsync(write, e.Mutation);
-        Wake();
+        var error = e.GetException();
+        Report(new SyncError(SyncErrorKind.Persistence, $"Flushing or compacting the journal failed: {error.Message}. Changes already recorded reached the operating system; a power loss could lose the newest ones.", error));
     }
-
-    /// <summary>Awaits a persistence write, reporting (not throwing) a failure: the in-memory state is still right.</summary>
-    private async Task PersistAsync(Task write, Mutation? mutation = null)
-    {
-        try
-        {
-            await write.ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            var message = mutation is null
-                ? $"Saving local state failed: {e.Message}"
-                : $"Saving mutation {mutation.Name} ({mutation.Id}) failed: {e.Message}. It stays queued in memory and is still pushed, but would not survive a restart.";
-            Report(new SyncError(SyncErrorKind.Persistence, message, e, mutation));
-        }
-    }
-
-    private Task PersistAsync(ValueTask write) => PersistAsync(write.AsTask());
 
     /// <summary>Runs a change to the reactive graph on the configured context (the UI thread), or inline.</summary>
     private Task DispatchAsync(Action apply)
@@ -628,17 +692,19 @@ public sealed partial class SyncClient : IAsyncDisposable
         }
     }
 
-    private async Task WaitAsync(TimeSpan delay, bool wakeable, CancellationToken cancellationToken)
+    /// <summary>Waits <paramref name="delay"/>, or less when woken, but never less than <paramref name="earliest"/>.</summary>
+    private async Task WaitAsync(TimeSpan delay, TimeSpan earliest, CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var timer = Task.Delay(delay, _time, linked.Token);
-        if (wakeable)
+        if (earliest > TimeSpan.Zero)
+        {
+            await Task.WhenAny(Task.Delay(earliest, _time, linked.Token)).ConfigureAwait(false);
+        }
+
+        if (!timer.IsCompleted)
         {
             await Task.WhenAny(timer, _wake.WaitAsync(linked.Token)).ConfigureAwait(false);
-        }
-        else
-        {
-            await Task.WhenAny(timer).ConfigureAwait(false);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -681,6 +747,12 @@ public sealed partial class SyncClient : IAsyncDisposable
         var builder = new UriBuilder(baseUrl) { Scheme = baseUrl.Scheme == Uri.UriSchemeHttps ? "wss" : "ws", Path = "/_live" };
         return builder.Uri;
     }
+
+    /// <summary>Bytes of a push body around its mutations: <c>{"mutations":[</c> and <c>]}</c>.</summary>
+    private const int EnvelopeBytes = 16;
+
+    /// <summary>The acknowledgement cursor of a mutation answered <c>ok</c> without one.</summary>
+    private const ulong AtHead = ulong.MaxValue;
 
     private static Uri WithTrailingSlash(Uri uri) => uri.AbsoluteUri.EndsWith('/') ? uri : new Uri(uri.AbsoluteUri + "/");
 

@@ -29,8 +29,11 @@ public sealed class SyncClientOptions
     /// <summary>Live notifications; null polls every <see cref="PullInterval"/> instead.</summary>
     public LiveOptions? Live { get; set; }
 
-    /// <summary>Where the queue, cursor and confirmed state are kept. Defaults to memory (nothing survives a restart).</summary>
+    /// <summary>Where the journal (queue, cursor and confirmed state) is kept. Defaults to memory (nothing survives a restart).</summary>
     public IPersistence? Persistence { get; set; }
+
+    /// <summary>How the journal flushes and compacts; defaults when null.</summary>
+    public JournalOptions? Journal { get; set; }
 
     /// <summary>The first retry delay after a failure; it doubles (with jitter) up to <see cref="MaxRetryDelay"/>.</summary>
     public TimeSpan PushInterval { get; set; } = TimeSpan.FromSeconds(1);
@@ -46,6 +49,16 @@ public sealed class SyncClientOptions
 
     /// <summary>Mutations per push (servers cap it at 100).</summary>
     public int PushBatchSize { get; set; } = PushRequest.MaxBatch;
+
+    /// <summary>The default <see cref="MaxBatchBytes"/>: 1 MiB, the Go server's body limit.</summary>
+    public const int DefaultMaxBatchBytes = 1024 * 1024;
+
+    /// <summary>
+    /// The largest push body, in bytes of JSON with its envelope. Batches are cut by count and by this size,
+    /// and a single mutation that could never fit is refused by <c>Mutate</c> with a
+    /// <see cref="Mutations.MutationTooLargeException"/> (nothing queued). Default: 1 MiB.
+    /// </summary>
+    public int MaxBatchBytes { get; set; } = DefaultMaxBatchBytes;
 
     /// <summary>Changes per pull page.</summary>
     public int PullLimit { get; set; } = PullRequest.DefaultLimit;

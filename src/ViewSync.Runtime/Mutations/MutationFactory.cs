@@ -6,8 +6,8 @@ namespace ViewSync.Mutations;
 /// Mints mutations for one client and scope with fresh ids and strictly increasing sequence numbers.
 /// </summary>
 /// <remarks>
-/// Start it from the last sequence number the persistence layer loaded
-/// (<see cref="Persistence.PersistedState.LastSeq"/>) so numbers keep increasing across restarts.
+/// Start it from the last sequence number the journal recorded (a <see cref="Replica"/> does) so
+/// numbers keep increasing across restarts.
 /// <see cref="Create"/> is thread-safe: concurrent callers get distinct numbers. When mutations are
 /// also appended to a queue, mint and append under the same lock so queue order matches
 /// sequence order.

@@ -1,70 +1,54 @@
-using ViewSync.Mutations;
-using ViewSync.Store;
-
 namespace ViewSync.Persistence;
 
 /// <summary>
-/// Keeps a client's durable state: its id, the pending mutation queue, the last sequence number it
-/// used, and the confirmed server state (store snapshot) with the cursor it is consistent with.
+/// Where a client's journal lives: an append-only log of checksummed records that a
+/// <see cref="Replica"/> writes alone. Implementations store bytes; the replica decides what they mean.
 /// </summary>
 /// <remarks>
 /// <para>
-/// Call <see cref="LoadAsync"/> once before anything else: it opens the storage (creating the client id
-/// on first use) and returns what was saved. Every member is thread-safe; writes are applied in the
-/// order their calls acquire the instance, and a write is durable when its task completes.
+/// <see cref="FilePersistence"/> (a directory), <see cref="MemoryPersistence"/> (tests, or no durability) and
+/// the browser's <c>LocalStoragePersistence</c> implement it. The contract is small on purpose, so that the
+/// state machine on top (what is pending, the cursor, the confirmed state, recovery from damage) is
+/// written once:
 /// </para>
-/// <para>
-/// The cursor is always the one the saved store is consistent with (protocol rule 1). Save a new
-/// store and its cursor together with <see cref="SaveStoreAsync"/>; use <see cref="SaveCursorAsync"/>
-/// only when the confirmed state did not change on the way to the new cursor (a pull that returned no
-/// changes for this scope).
-/// </para>
-/// <para>
-/// Cancellation is observed until a write starts; a write that has started is completed so the
-/// storage is never left half-written.
-/// </para>
+/// <list type="bullet">
+/// <item><description><see cref="OpenAsync"/> takes the location for this instance alone and returns the log.</description></item>
+/// <item><description><see cref="Append"/> adds bytes at the end, all or nothing, and returns once a crash
+/// of the process can no longer lose them (for a file: written to the operating system, not yet flushed).</description></item>
+/// <item><description><see cref="FlushAsync"/> makes every appended byte survive a power loss.</description></item>
+/// <item><description><see cref="BeginRewrite"/> replaces the log atomically with a compacted one.</description></item>
+/// </list>
+/// <para>The replica calls <see cref="Append"/> and <see cref="IPersistenceRewrite.Commit"/> one at a time;
+/// <see cref="FlushAsync"/> may run at the same time as either.</para>
 /// </remarks>
 public interface IPersistence : IAsyncDisposable
 {
-    /// <summary>Opens the storage and returns what it holds. Later calls return the current state again.</summary>
-    /// <param name="cancellationToken">Cancels the load.</param>
-    /// <returns>
-    /// The client id (created and saved on first use), cursor, last sequence number, pending mutations in
-    /// queue order and the store, plus any <see cref="PersistedState.Problems"/> found in damaged files
-    /// (a load never fails because of damaged data: it keeps what is intact and reports the rest).
-    /// </returns>
-    ValueTask<PersistedState> LoadAsync(CancellationToken cancellationToken = default);
+    /// <summary>Where the journal is, for messages (a directory, or a storage key prefix).</summary>
+    string Location { get; }
 
-    /// <summary>Adds a mutation at the end of the pending queue. A mutation whose id is pending already is ignored.</summary>
-    /// <param name="mutation">The mutation.</param>
-    /// <param name="cancellationToken">Cancels the call before the write starts.</param>
-    /// <returns>A task that completes once the mutation is durable.</returns>
-    ValueTask AppendAsync(Mutation mutation, CancellationToken cancellationToken = default);
+    /// <summary>Takes the location for this instance and reads the whole log.</summary>
+    /// <param name="cancellationToken">Cancels opening.</param>
+    /// <returns>The log's bytes (empty for a new location) and whether the location was used before.</returns>
+    /// <exception cref="PersistenceLockedException">Another instance, in this or another process, uses the location.</exception>
+    /// <exception cref="IOException">The location cannot be read or written; the message says why.</exception>
+    ValueTask<PersistenceImage> OpenAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Removes mutations from the pending queue, once the server confirmed or rejected them. Unknown ids are ignored.</summary>
-    /// <param name="ids">The ids of the mutations to remove.</param>
-    /// <param name="cancellationToken">Cancels the call before the write starts.</param>
-    /// <returns>A task that completes once the removal is durable.</returns>
-    ValueTask RemoveAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default);
+    /// <summary>Adds bytes at the end of the log: all of them or, when it throws, none.</summary>
+    /// <param name="bytes">One or more whole records.</param>
+    /// <exception cref="IOException">The write failed (a full disk, a full quota); nothing of it stays.</exception>
+    void Append(ReadOnlySpan<byte> bytes);
 
-    /// <summary>Moves the cursor without changing the saved store.</summary>
-    /// <param name="cursor">The new cursor. The confirmed state at this cursor must equal the saved store.</param>
-    /// <param name="cancellationToken">Cancels the call before the write starts.</param>
-    /// <returns>A task that completes once the cursor is durable.</returns>
-    ValueTask SaveCursorAsync(ulong cursor, CancellationToken cancellationToken = default);
+    /// <summary>Makes every byte appended so far durable against power loss.</summary>
+    /// <param name="cancellationToken">Stops waiting (the flush itself may still complete).</param>
+    /// <returns>A task that completes once they are durable.</returns>
+    /// <exception cref="IOException">The flush failed.</exception>
+    ValueTask FlushAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Replaces the saved store with the confirmed server state and the cursor it is consistent with, atomically.</summary>
-    /// <param name="confirmedState">The server state at <paramref name="cursor"/> (without pending mutations applied).</param>
-    /// <param name="cursor">The cursor the state is consistent with.</param>
-    /// <param name="cancellationToken">Cancels the call before the write starts.</param>
-    /// <returns>A task that completes once both are durable.</returns>
-    ValueTask SaveStoreAsync(StoreSnapshot confirmedState, ulong cursor, CancellationToken cancellationToken = default);
+    /// <summary>Starts writing a replacement log (compaction); nothing changes until it is committed.</summary>
+    /// <returns>The replacement, to fill and then commit or dispose.</returns>
+    IPersistenceRewrite BeginRewrite();
 
-    /// <summary>
-    /// Forgets the pending mutations, the store and the cursor, for example when the user signs out.
-    /// The client id and the last sequence number are kept, so sequence numbers keep increasing.
-    /// </summary>
-    /// <param name="cancellationToken">Cancels the call before the write starts.</param>
-    /// <returns>A task that completes once the cleared state is durable.</returns>
-    ValueTask ClearAsync(CancellationToken cancellationToken = default);
+    /// <summary>Keeps a copy of the log as it is now beside it, before a damaged log is rewritten.</summary>
+    /// <returns>Where the copy is, or null when none could be made.</returns>
+    string? Preserve();
 }

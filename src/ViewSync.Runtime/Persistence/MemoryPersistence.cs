@@ -1,137 +1,126 @@
-using ViewSync.Mutations;
-using ViewSync.Store;
-
 namespace ViewSync.Persistence;
 
 /// <summary>
-/// An <see cref="IPersistence"/> that keeps everything in memory, for tests and for apps that need no
-/// durability.
+/// An <see cref="IPersistence"/> that keeps the journal in memory: for tests, and for apps that need no
+/// durability. Disposing keeps the bytes, so opening the same instance again simulates a restart.
 /// </summary>
-/// <remarks>
-/// It follows the same rules as <see cref="FilePersistence"/> (load first, duplicate appends ignored,
-/// clear keeps the client id and last sequence number) and keeps its own copies, so callers cannot
-/// change its contents behind its back. <see cref="DisposeAsync"/> keeps the data: loading the same
-/// instance again simulates a restart.
-/// </remarks>
 public sealed class MemoryPersistence : IPersistence
 {
     private readonly Lock _gate = new();
-    private readonly MutationQueue _pending = new();
-    private string? _clientId;
-    private ulong _cursor;
-    private ulong _lastSeq;
-    private StoreSnapshot _store = StoreSnapshot.Empty;
-
-    /// <summary>Creates an empty persistence.</summary>
-    /// <param name="clientId">The client id to report; a new random one is created on first load when null.</param>
-    /// <exception cref="ArgumentException"><paramref name="clientId"/> is empty or white space.</exception>
-    public MemoryPersistence(string? clientId = null)
-    {
-        if (clientId is not null)
-        {
-            ArgumentException.ThrowIfNullOrWhiteSpace(clientId);
-        }
-
-        _clientId = clientId;
-    }
-
-    /// <summary>Whether <see cref="LoadAsync"/> has been called.</summary>
-    public bool IsLoaded { get; private set; }
+    private byte[] _log = [];
+    private int _length;
+    private bool _open;
+    private bool _usedBefore;
 
     /// <inheritdoc/>
-    public ValueTask<PersistedState> LoadAsync(CancellationToken cancellationToken = default)
-    {
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled<PersistedState>(cancellationToken);
-        }
+    public string Location => "memory";
 
+    /// <summary>The journal's current length in bytes.</summary>
+    public long Length
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _length;
+            }
+        }
+    }
+
+    /// <summary>Copies of the logs kept by <see cref="Preserve"/>, oldest first.</summary>
+    public IReadOnlyList<ReadOnlyMemory<byte>> PreservedCopies => _preserved;
+
+    private readonly List<ReadOnlyMemory<byte>> _preserved = [];
+
+    /// <inheritdoc/>
+    /// <exception cref="PersistenceLockedException">The instance is open already.</exception>
+    public ValueTask<PersistenceImage> OpenAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
         lock (_gate)
         {
-            _clientId ??= MutationIds.NewClientId();
-            IsLoaded = true;
-            return ValueTask.FromResult(new PersistedState(_clientId, _cursor, _lastSeq, _pending.Pending(), _store, []));
-        }
-    }
-
-    /// <inheritdoc/>
-    /// <exception cref="InvalidOperationException"><see cref="LoadAsync"/> was not called first.</exception>
-    public ValueTask AppendAsync(Mutation mutation, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(mutation);
-        return Write(nameof(AppendAsync), () =>
-        {
-            if (!_pending.Contains(mutation.Id))
+            if (_open)
             {
-                _pending.Push(mutation);
-                _lastSeq = Math.Max(_lastSeq, mutation.Seq);
+                throw new PersistenceLockedException("This MemoryPersistence is open already; dispose the client that uses it before opening it again.");
             }
-        }, cancellationToken);
-    }
 
-    /// <inheritdoc/>
-    /// <exception cref="InvalidOperationException"><see cref="LoadAsync"/> was not called first.</exception>
-    public ValueTask RemoveAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(ids);
-        var copy = ids.ToArray();
-        foreach (var id in copy)
-        {
-            ArgumentNullException.ThrowIfNull(id, nameof(ids));
+            _open = true;
+            var image = new PersistenceImage(_log.AsSpan(0, _length).ToArray(), _usedBefore);
+            _usedBefore = true;
+            return ValueTask.FromResult(image);
         }
-
-        return Write(nameof(RemoveAsync), () => _pending.RemoveRange(copy), cancellationToken);
     }
 
     /// <inheritdoc/>
-    /// <exception cref="InvalidOperationException"><see cref="LoadAsync"/> was not called first.</exception>
-    public ValueTask SaveCursorAsync(ulong cursor, CancellationToken cancellationToken = default) =>
-        Write(nameof(SaveCursorAsync), () => _cursor = cursor, cancellationToken);
-
-    /// <inheritdoc/>
-    /// <exception cref="InvalidOperationException"><see cref="LoadAsync"/> was not called first.</exception>
-    public ValueTask SaveStoreAsync(StoreSnapshot confirmedState, ulong cursor, CancellationToken cancellationToken = default)
+    public void Append(ReadOnlySpan<byte> bytes)
     {
-        // Snapshots are immutable, so keeping the reference is as good as a copy.
-        ArgumentNullException.ThrowIfNull(confirmedState);
-        return Write(nameof(SaveStoreAsync), () =>
+        lock (_gate)
         {
-            _store = confirmedState;
-            _cursor = cursor;
-        }, cancellationToken);
+            ThrowIfClosed();
+            if (_length + bytes.Length > _log.Length)
+            {
+                Array.Resize(ref _log, Math.Max(_length + bytes.Length, Math.Max(256, _log.Length * 2)));
+            }
+
+            bytes.CopyTo(_log.AsSpan(_length));
+            _length += bytes.Length;
+        }
     }
 
     /// <inheritdoc/>
-    /// <exception cref="InvalidOperationException"><see cref="LoadAsync"/> was not called first.</exception>
-    public ValueTask ClearAsync(CancellationToken cancellationToken = default) =>
-        Write(nameof(ClearAsync), () =>
-        {
-            _pending.Clear();
-            _store = StoreSnapshot.Empty;
-            _cursor = 0;
-        }, cancellationToken);
+    public ValueTask FlushAsync(CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
 
-    /// <summary>Does nothing: the data stays, so the instance can be loaded again.</summary>
+    /// <inheritdoc/>
+    public IPersistenceRewrite BeginRewrite() => new Rewrite(this);
+
+    /// <inheritdoc/>
+    public string? Preserve()
+    {
+        lock (_gate)
+        {
+            _preserved.Add(_log.AsSpan(0, _length).ToArray());
+            return $"memory (copy {_preserved.Count})";
+        }
+    }
+
+    /// <summary>Closes the instance; the bytes stay, so it can be opened again.</summary>
     /// <returns>A completed task.</returns>
-    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
-
-    private ValueTask Write(string operation, Action write, CancellationToken cancellationToken)
+    public ValueTask DisposeAsync()
     {
-        if (cancellationToken.IsCancellationRequested)
-        {
-            return ValueTask.FromCanceled(cancellationToken);
-        }
-
         lock (_gate)
         {
-            if (!IsLoaded)
-            {
-                throw new InvalidOperationException($"Call LoadAsync before {operation}: it creates the client id and returns the saved state.");
-            }
-
-            write();
+            _open = false;
         }
 
         return ValueTask.CompletedTask;
+    }
+
+    private void ThrowIfClosed()
+    {
+        if (!_open)
+        {
+            throw new InvalidOperationException("Open the MemoryPersistence (OpenAsync) before writing to it.");
+        }
+    }
+
+    private sealed class Rewrite(MemoryPersistence owner) : IPersistenceRewrite
+    {
+        private readonly MemoryStream _bytes = new();
+
+        public void Append(ReadOnlySpan<byte> bytes) => _bytes.Write(bytes);
+
+        public long Commit(long tailFrom)
+        {
+            lock (owner._gate)
+            {
+                owner.ThrowIfClosed();
+                _bytes.Write(owner._log.AsSpan((int)tailFrom, owner._length - (int)tailFrom));
+                owner._log = _bytes.ToArray();
+                owner._length = owner._log.Length;
+                return owner._length;
+            }
+        }
+
+        public void Dispose() => _bytes.Dispose();
     }
 }

@@ -1,50 +1,66 @@
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using ViewSync.Mutations;
 using ViewSync.Mutators;
+using ViewSync.Persistence;
 using ViewSync.Store;
 
 namespace ViewSync;
 
 /// <summary>
-/// The client's copy of a scope: the state the server confirmed, the queue of mutations it has not
-/// confirmed yet, and the visible <see cref="Store"/> = confirmed state + pending mutations replayed
-/// in order (the optimistic layer).
+/// The client's copy of a scope: the state the server confirmed with its cursor, the queue of mutations it
+/// has not confirmed yet, and the visible <see cref="Store"/> = confirmed state + pending mutations
+/// replayed in order (the optimistic layer). Once opened over an <see cref="IPersistence"/>, it is the one
+/// writer of that journal: every change is recorded before it becomes visible.
 /// </summary>
 /// <remarks>
-/// <para><see cref="Mutate(string, JsonElement)"/> runs the mutator at once against the visible
-/// state, so the UI updates synchronously, and queues it. When server state arrives
-/// (<see cref="ApplyServerChanges"/>, <see cref="ResetConfirmed"/>) the pending mutations are
-/// replayed on top of it and only the entities whose visible value changed notify, in one batch:
-/// a value the user sees never flickers back to an older one.</para>
+/// <para><see cref="Mutate(string, JsonElement)"/> runs the mutator at once against the visible state, so the
+/// UI updates synchronously, records the mutation in the journal (handed to the operating system before it
+/// returns: killing the process cannot lose it), and queues it. When server state arrives
+/// (<see cref="ApplyServerChanges"/>, <see cref="BeginSnapshot"/>) it is recorded with its cursor as one
+/// record, the pending mutations are replayed on top of it, and only the entities whose visible value
+/// changed notify, in one batch: a value the user sees never flickers back to an older one.</para>
+/// <para>Before <see cref="OpenAsync"/>, mutations are kept in memory; opening records them after the ones
+/// the journal held.</para>
 /// <para>Thread-safe; it shares the reactive graph's lock (see <see cref="Reactive"/>).</para>
 /// </remarks>
-public sealed class Replica
+public sealed class Replica : IAsyncDisposable
 {
-    private readonly LocalStore _confirmed = new();
+    private readonly ConfirmedState _confirmed = new();
     private readonly MutationQueue _queue = new();
     private readonly Signal<int> _pendingCount = new(0, name: "pending mutations");
     private readonly TimeProvider _timeProvider;
+    private readonly long _maxMutationBytes;
     private MutationFactory _factory;
+    private ReplicaJournal? _journal;
+    private bool _opening;
+    private int _closedCompactions;
+    private ulong _cursor;
 
     /// <summary>Entities whose visible value may differ from the confirmed one because of pending mutations.</summary>
     private HashSet<(string Entity, string Id)> _optimistic = [];
 
-    /// <summary>Creates an empty replica.</summary>
+    /// <summary>Creates an empty replica, in memory until <see cref="OpenAsync"/>.</summary>
     /// <param name="mutators">The mutators it can apply (a generated database's <c>Mutators</c>).</param>
-    /// <param name="options">Scope, client id and clock.</param>
+    /// <param name="options">Scope, client id, clock and size limit.</param>
     /// <exception cref="ArgumentNullException"><paramref name="mutators"/> is null.</exception>
     public Replica(MutatorTable mutators, ReplicaOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(mutators);
         options ??= new ReplicaOptions();
         ArgumentException.ThrowIfNullOrWhiteSpace(options.Scope, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(options.MaxMutationBytes, nameof(options));
         Mutators = mutators;
         _timeProvider = options.TimeProvider ?? TimeProvider.System;
+        _maxMutationBytes = options.MaxMutationBytes;
         _factory = new MutationFactory(options.ClientId ?? MutationIds.NewClientId(), options.Scope, 0, _timeProvider);
     }
 
     /// <summary>Raised after a mutation was applied optimistically and queued, outside the graph's lock.</summary>
     public event EventHandler<MutationQueuedEventArgs>? MutationQueued;
+
+    /// <summary>Raised when flushing or compacting the journal in the background fails (the replica keeps working).</summary>
+    public event EventHandler<ErrorEventArgs>? PersistenceFailed;
 
     /// <summary>The mutators this replica applies.</summary>
     public MutatorTable Mutators { get; }
@@ -55,11 +71,27 @@ public sealed class Replica
     /// <summary>The scope this replica mirrors.</summary>
     public string Scope => _factory.Scope;
 
-    /// <summary>This installation's client id.</summary>
+    /// <summary>This installation's client id (from the journal once opened).</summary>
     public string ClientId => _factory.Client;
 
     /// <summary>The sequence number of the last mutation created.</summary>
     public ulong LastSeq => _factory.LastSeq;
+
+    /// <summary>The cursor the confirmed state is at: only ever a value pulled up to or taken from a snapshot.</summary>
+    public ulong Cursor
+    {
+        get
+        {
+            using var scope = ReactiveRuntime.Gate.EnterScope();
+            return _cursor;
+        }
+    }
+
+    /// <summary>Whether the replica writes a journal (<see cref="OpenAsync"/> completed).</summary>
+    public bool IsPersistent => Volatile.Read(ref _journal) is not null;
+
+    /// <summary>Compactions of the journal so far, including after it was closed (for diagnostics).</summary>
+    public int JournalCompactions => Volatile.Read(ref _closedCompactions) + (Volatile.Read(ref _journal)?.Compactions ?? 0);
 
     /// <summary>The number of mutations not yet confirmed by the server, as a signal a UI can bind to.</summary>
     public IReadOnlySignal<int> PendingCount => _pendingCount;
@@ -75,14 +107,85 @@ public sealed class Replica
 
     /// <summary>A copy of the state the server has confirmed.</summary>
     /// <returns>The confirmed state.</returns>
-    public StoreSnapshot ConfirmedSnapshot() => _confirmed.Snapshot();
+    public StoreSnapshot ConfirmedSnapshot()
+    {
+        ConfirmedImage image;
+        using (ReactiveRuntime.Gate.EnterScope())
+        {
+            image = _confirmed.Image;
+        }
 
-    /// <summary>Applies a mutator optimistically and queues it for the server.</summary>
+        return image.ToSnapshot();
+    }
+
+    /// <summary>
+    /// Opens the journal in <paramref name="persistence"/>: restores the confirmed state, its cursor and the
+    /// pending mutations (re-applied optimistically), records the mutations made before opening after them,
+    /// and from then on records every change. Damage is repaired and reported, never thrown.
+    /// </summary>
+    /// <param name="persistence">Where the journal lives; the replica owns it from now on and disposes it.</param>
+    /// <param name="options">Flush and compaction settings; defaults when null.</param>
+    /// <param name="cancellationToken">Cancels opening.</param>
+    /// <returns>The cursor and the problems found.</returns>
+    /// <exception cref="InvalidOperationException">The replica is open already.</exception>
+    /// <exception cref="PersistenceLockedException">Another client uses the same location.</exception>
+    /// <exception cref="IOException">The location cannot be used; mutations made so far stay queued in memory.</exception>
+    public async Task<ReplicaOpenResult> OpenAsync(IPersistence persistence, JournalOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(persistence);
+        options ??= new JournalOptions();
+        options.Validate();
+        using (ReactiveRuntime.Gate.EnterScope())
+        {
+            if (_journal is not null || _opening)
+            {
+                throw new InvalidOperationException("The replica is open already; open it once.");
+            }
+
+            _opening = true;
+        }
+
+        try
+        {
+            var (journal, state) = await ReplicaJournal.OpenAsync(persistence, options, _timeProvider, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                Restore(journal, state);
+            }
+            catch
+            {
+                await journal.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+
+            journal.BackgroundFailure += e => PersistenceFailed?.Invoke(this, new ErrorEventArgs(e));
+            journal.SetCheckpointSource(Checkpoint);
+            return new ReplicaOpenResult(state.Cursor, state.Problems);
+        }
+        finally
+        {
+            using (ReactiveRuntime.Gate.EnterScope())
+            {
+                _opening = false;
+            }
+        }
+    }
+
+    /// <summary>Waits until every change recorded so far is flushed to disk (not only handed to the operating system).</summary>
+    /// <param name="cancellationToken">Stops waiting.</param>
+    /// <returns>A task that completes once they are durable.</returns>
+    /// <exception cref="IOException">The flush failed.</exception>
+    public Task FlushAsync(CancellationToken cancellationToken = default) =>
+        Volatile.Read(ref _journal) is { } journal ? journal.FlushAsync(cancellationToken) : Task.CompletedTask;
+
+    /// <summary>Applies a mutator optimistically, records it and queues it for the server.</summary>
     /// <param name="name">The mutator name, e.g. <c>todo.toggle</c>.</param>
     /// <param name="args">The arguments, a JSON object (UTF-8).</param>
     /// <returns>The new mutation's id.</returns>
     /// <exception cref="ArgumentException"><paramref name="args"/> is not valid JSON.</exception>
     /// <exception cref="MutationRejectedException">The mutator is unknown or rejected the mutation; nothing was queued.</exception>
+    /// <exception cref="MutationTooLargeException">The mutation could never fit in a push batch; nothing was queued.</exception>
+    /// <exception cref="IOException">It could not be recorded in the journal; nothing was queued.</exception>
     public string Mutate(string name, ReadOnlyMemory<byte> args)
     {
         JsonDocument document;
@@ -101,11 +204,13 @@ public sealed class Replica
         }
     }
 
-    /// <summary>Applies a mutator optimistically and queues it for the server.</summary>
+    /// <summary>Applies a mutator optimistically, records it and queues it for the server.</summary>
     /// <param name="name">The mutator name, e.g. <c>todo.toggle</c>.</param>
     /// <param name="args">The arguments, a JSON object.</param>
     /// <returns>The new mutation's id.</returns>
     /// <exception cref="MutationRejectedException">The mutator is unknown or rejected the mutation; nothing was queued.</exception>
+    /// <exception cref="MutationTooLargeException">The mutation could never fit in a push batch; nothing was queued.</exception>
+    /// <exception cref="IOException">It could not be recorded in the journal; nothing was queued.</exception>
     public string Mutate(string name, JsonElement args)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
@@ -116,6 +221,9 @@ public sealed class Replica
             var transaction = new BufferedTransaction(Store);
             Mutators.Apply(transaction, name, args);
             mutation = _factory.Create(name, args);
+            ThrowIfTooLarge(mutation);
+            // Recorded before it is visible: if recording fails, nothing happened.
+            _journal?.AppendQueued(mutation);
             _queue.Push(mutation);
             foreach (var write in transaction.Writes)
             {
@@ -139,83 +247,157 @@ public sealed class Replica
     }
 
     /// <summary>
-    /// Restores a replica from persistence: the confirmed state, the pending mutations (re-applied
-    /// optimistically) and the last sequence number, so new mutations continue the sequence.
-    /// </summary>
-    /// <param name="confirmed">The confirmed server state that was saved.</param>
-    /// <param name="pending">The mutations still pending, in order.</param>
-    /// <param name="clientId">The installation's client id.</param>
-    /// <param name="lastSeq">The last sequence number used.</param>
-    public void Restore(StoreSnapshot confirmed, IEnumerable<Mutation> pending, string clientId, ulong lastSeq)
-    {
-        ArgumentNullException.ThrowIfNull(confirmed);
-        ArgumentNullException.ThrowIfNull(pending);
-        ArgumentException.ThrowIfNullOrWhiteSpace(clientId);
-        using var scope = ReactiveRuntime.Gate.EnterScope();
-        using var untracked = ReactiveRuntime.SuspendTracking();
-        // Persistence may record appends from several threads out of order; sequence numbers give the true order.
-        var queued = pending.OrderBy(m => m.Seq).ToList();
-        _factory = new MutationFactory(clientId, Scope, Math.Max(lastSeq, queued.Count == 0 ? 0 : queued.Max(m => m.Seq)), _timeProvider);
-        _queue.Clear();
-        foreach (var mutation in queued)
-        {
-            _queue.Push(mutation);
-        }
-
-        _confirmed.Load(confirmed);
-        RebaseAll();
-    }
-
-    /// <summary>
-    /// Applies changes pulled from the server to the confirmed state, drops the mutations the server
-    /// has confirmed, and replays the rest on top (rules 2 and 3 of the protocol), as one batch.
+    /// Applies a pulled page: records it (cursor, changes and confirmed mutations as one record), applies the
+    /// changes to the confirmed state, moves the cursor, drops the mutations the server confirmed, and
+    /// replays the rest on top (rules 1–3 of the protocol), as one batch. Costs O(page), not O(store).
     /// </summary>
     /// <param name="changes">The entity changes, in log order.</param>
-    /// <param name="confirmedMutationIds">Mutations whose effects the changes now include.</param>
-    public void ApplyServerChanges(IEnumerable<EntityWrite> changes, IEnumerable<string> confirmedMutationIds)
+    /// <param name="cursor">The cursor after the page.</param>
+    /// <param name="confirmedMutationIds">Mutations whose effects the state at <paramref name="cursor"/> includes.</param>
+    /// <exception cref="IOException">The page could not be recorded; nothing changed.</exception>
+    public void ApplyServerChanges(IReadOnlyCollection<EntityWrite> changes, ulong cursor, IReadOnlyCollection<string> confirmedMutationIds)
     {
         ArgumentNullException.ThrowIfNull(changes);
         ArgumentNullException.ThrowIfNull(confirmedMutationIds);
-        var list = changes as IReadOnlyCollection<EntityWrite> ?? changes.ToList();
         using var scope = ReactiveRuntime.Gate.EnterScope();
         using var untracked = ReactiveRuntime.SuspendTracking();
-        _confirmed.Apply(list);
-        _queue.RemoveRange(confirmedMutationIds);
-        Rebase(list.Select(c => (c.Entity, c.Id)));
+        var confirmed = confirmedMutationIds.Where(_queue.Contains).ToList();
+        _journal?.AppendPage(cursor, changes, confirmed);
+        _confirmed.Apply(changes);
+        _cursor = cursor;
+        _queue.RemoveRange(confirmed);
+        Rebase(changes.Select(c => (c.Entity, c.Id)));
     }
 
     /// <summary>
-    /// Replaces the confirmed state with a server snapshot, drops the mutations it includes, and
-    /// replays the rest on top, as one batch.
+    /// Starts taking a snapshot: add its entities as they arrive (each is recorded in chunks, so a large
+    /// snapshot streams), then <see cref="SnapshotLoad.Complete"/> replaces the confirmed state in one step.
     /// </summary>
+    /// <returns>The load; dispose it without completing to abandon the snapshot.</returns>
+    public SnapshotLoad BeginSnapshot() => new(this, Volatile.Read(ref _journal)?.BeginSnapshot());
+
+    /// <summary>Replaces the confirmed state with a whole snapshot; see <see cref="BeginSnapshot"/>.</summary>
     /// <param name="snapshot">The scope's full state.</param>
+    /// <param name="cursor">The cursor the snapshot is at.</param>
     /// <param name="confirmedMutationIds">Mutations whose effects the snapshot includes.</param>
-    public void ResetConfirmed(StoreSnapshot snapshot, IEnumerable<string> confirmedMutationIds)
+    /// <exception cref="IOException">The snapshot could not be recorded; nothing changed.</exception>
+    public void ResetConfirmed(StoreSnapshot snapshot, ulong cursor, IReadOnlyCollection<string> confirmedMutationIds)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        ArgumentNullException.ThrowIfNull(confirmedMutationIds);
-        using var scope = ReactiveRuntime.Gate.EnterScope();
-        using var untracked = ReactiveRuntime.SuspendTracking();
-        _confirmed.Load(snapshot);
-        _queue.RemoveRange(confirmedMutationIds);
-        RebaseAll();
+        using var load = BeginSnapshot();
+        foreach (var (entity, ids) in snapshot.Entities)
+        {
+            foreach (var (id, json) in ids)
+            {
+                load.Add(entity, id, json);
+            }
+        }
+
+        load.Complete(cursor, confirmedMutationIds);
     }
 
-    /// <summary>Removes a mutation the server rejected and rolls its effects back (by replaying the others).</summary>
+    /// <summary>Records that the server rejected a mutation, removes it and rolls its effects back (by replaying the others).</summary>
     /// <param name="mutationId">The mutation's id.</param>
     /// <returns><see langword="true"/> when it was pending.</returns>
+    /// <exception cref="IOException">The rejection could not be recorded; nothing changed.</exception>
     public bool Reject(string mutationId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(mutationId);
         using var scope = ReactiveRuntime.Gate.EnterScope();
         using var untracked = ReactiveRuntime.SuspendTracking();
-        if (!_queue.Remove(mutationId))
+        if (!_queue.Contains(mutationId))
         {
             return false;
         }
 
+        _journal?.AppendRejected([mutationId]);
+        _queue.Remove(mutationId);
         Rebase([]);
         return true;
+    }
+
+    /// <summary>Flushes and closes the journal; the replica stays readable in memory.</summary>
+    /// <returns>A task that completes once the journal is closed.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        if (Volatile.Read(ref _journal) is { } journal)
+        {
+            await journal.DisposeAsync().ConfigureAwait(false);
+            using var scope = ReactiveRuntime.Gate.EnterScope();
+            _closedCompactions += journal.Compactions;
+            _journal = null;
+        }
+    }
+
+    /// <summary>Completes a snapshot load (see <see cref="SnapshotLoad"/>).</summary>
+    internal void CompleteSnapshot(ConfirmedImage image, JournalSnapshotWriter? writer, ulong cursor, IReadOnlyCollection<string> confirmedMutationIds)
+    {
+        using var scope = ReactiveRuntime.Gate.EnterScope();
+        using var untracked = ReactiveRuntime.SuspendTracking();
+        var confirmed = confirmedMutationIds.Where(_queue.Contains).ToList();
+        writer?.End(cursor, confirmed);
+        _confirmed.Load(image);
+        _cursor = cursor;
+        _queue.RemoveRange(confirmed);
+        RebaseAll();
+    }
+
+    private void Restore(ReplicaJournal journal, RecoveredJournal state)
+    {
+        using var scope = ReactiveRuntime.Gate.EnterScope();
+        using var untracked = ReactiveRuntime.SuspendTracking();
+        var madeBeforeOpening = _queue.Pending();
+        var lastSeq = Math.Max(state.LastSeq, _factory.LastSeq);
+        var factory = new MutationFactory(state.ClientId!, Scope, lastSeq, _timeProvider);
+        // Made before opening: they join the journal after what it held, under its client id.
+        var adopted = madeBeforeOpening
+            .Where(m => !state.Pending.Contains(m.Id))
+            .Select(m => new Mutation(m.Id, m.Name, m.Scope, factory.Client, ++lastSeq, m.Args, m.CreatedAt))
+            .ToList();
+        foreach (var mutation in adopted)
+        {
+            journal.AppendQueued(mutation);
+        }
+
+        _factory = new MutationFactory(factory.Client, Scope, lastSeq, _timeProvider);
+        _queue.Clear();
+        foreach (var mutation in state.Pending.Pending().Concat(adopted))
+        {
+            _queue.Push(mutation);
+        }
+
+        _confirmed.Load(ConfirmedState.Build(state.Confirmed));
+        _cursor = state.Cursor;
+        _journal = journal;
+        RebaseAll();
+    }
+
+    /// <summary>The whole state at the journal's current end, for compaction; null while a snapshot is being recorded.</summary>
+    private JournalCheckpoint? Checkpoint()
+    {
+        using var scope = ReactiveRuntime.Gate.EnterScope();
+        if (_journal is not { } journal || !journal.TryMark(out var position))
+        {
+            return null;
+        }
+
+        return new JournalCheckpoint(_factory.Client, _factory.LastSeq, _cursor, _confirmed.Image, _queue.Pending(), position);
+    }
+
+    private void ThrowIfTooLarge(Mutation mutation)
+    {
+        // Cheap bound first: the arguments' raw JSON plus generous room for the other fields.
+        var estimate = JsonMarshal.GetRawUtf8Value(mutation.Args).Length + (6L * (mutation.Name.Length + mutation.Scope.Length)) + 256;
+        if (estimate <= _maxMutationBytes)
+        {
+            return;
+        }
+
+        var size = mutation.ToUtf8Json().Length;
+        if (size > _maxMutationBytes)
+        {
+            throw new MutationTooLargeException(mutation.Name, size, _maxMutationBytes);
+        }
     }
 
     /// <summary>Visible = confirmed + pending, recomputed for every entity (after a snapshot or restore).</summary>
@@ -225,7 +407,7 @@ public sealed class Replica
         var writes = overlay.Writes;
         var written = writes.Select(w => (w.Entity, w.Id)).ToHashSet();
         var visible = new StoreSnapshot.Builder();
-        foreach (var (entity, ids) in _confirmed.Snapshot().Entities)
+        foreach (var (entity, ids) in _confirmed.Image.Types)
         {
             foreach (var (id, json) in ids)
             {
@@ -281,7 +463,11 @@ public sealed class Replica
         }
     }
 
-    /// <summary>Replays every pending mutation, in order, over the confirmed state. One that now fails is skipped (the server will judge it).</summary>
+    /// <summary>
+    /// Replays every pending mutation, in order, over the confirmed state. One whose mutator now throws
+    /// (anything: a rejection, or a null reference because another client deleted what it reads) contributes
+    /// nothing and stays queued: the server, which runs the same code, judges it and its answer is reported.
+    /// </summary>
     private BufferedTransaction Replay()
     {
         var overlay = new BufferedTransaction(_confirmed);
@@ -292,7 +478,7 @@ public sealed class Replica
             {
                 Mutators.Apply(attempt, mutation.Name, mutation.Args);
             }
-            catch (MutationRejectedException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
                 continue;
             }

@@ -14,4 +14,11 @@ public sealed class ReplicaOptions
 
     /// <summary>The clock that stamps mutations. Defaults to <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+
+    /// <summary>
+    /// The largest mutation, in bytes of its wire form, that <c>Mutate</c> accepts: one that could never fit
+    /// in a push batch is refused at once with a <see cref="Mutations.MutationTooLargeException"/>. The sync
+    /// client sets it from its batch limit. Default: no practical limit.
+    /// </summary>
+    public long MaxMutationBytes { get; set; } = long.MaxValue;
 }

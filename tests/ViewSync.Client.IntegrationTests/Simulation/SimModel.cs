@@ -23,6 +23,10 @@ public static class SimMutators
     [Mutator("note.put")]
     public static void Put(SimDb.Tx tx, string id, string text) => tx.Notes.Put(new Note(id, text));
 
+    /// <summary>Plain app code: a null reference (not a rejection) when another client deleted the note.</summary>
+    [Mutator("note.shout")]
+    public static void Shout(SimDb.Tx tx, string id) => tx.Notes.Put(tx.Notes.Get(id)! with { Text = tx.Notes.Get(id)!.Text.ToUpperInvariant() });
+
     [Mutator("note.edit")]
     public static void Edit(SimDb.Tx tx, string id, string text) => tx.Notes.Put(tx.Notes.GetRequired(id) with { Text = text });
 }

@@ -4,15 +4,19 @@ using ViewSync.Persistence;
 using ViewSync.Server.Engine;
 using ViewSync.Server.Storage;
 using ViewSync.Server.Tests.Support;
+using ViewSync.Tests.Journal;
 
 namespace ViewSync.Client.IntegrationTests.Simulation;
 
 /// <summary>
 /// Deterministic simulation: three clients over a faulty in-process network and the real engine,
-/// driven by a seed (random mutations, syncs, offline spells, restarts, held-back requests). After
-/// healing and quiescing, every client must show exactly the server's state, and every accepted
-/// mutation must have been applied exactly once or reported rejected.
-/// Runs 500 seeds; <c>VIEWSYNC_SIM_SEEDS=N</c> runs N, <c>VIEWSYNC_SIM_SEED=S</c> replays one.
+/// driven by a seed: random mutations (some too large to ever push, some whose mutator throws a plain
+/// exception once another client deleted what it reads), syncs, offline spells, held-back requests, clean
+/// restarts with mutations made before starting, process crashes at random write boundaries of the journal
+/// (recovered from what the disk holds), and full-disk spells. After healing and quiescing, every client
+/// must show exactly the server's state, and every mutation whose <c>Mutate</c> returned must have been
+/// applied exactly once or reported rejected.
+/// Runs 1,000 seeds; <c>VIEWSYNC_SIM_SEEDS=N</c> runs N, <c>VIEWSYNC_SIM_SEED=S</c> replays one.
 /// </summary>
 public sealed class SimulationTests
 {
@@ -24,32 +28,43 @@ public sealed class SimulationTests
     {
         var seeds = Environment.GetEnvironmentVariable("VIEWSYNC_SIM_SEED") is { Length: > 0 } one
             ? [int.Parse(one, System.Globalization.CultureInfo.InvariantCulture)]
-            : Enumerable.Range(1, int.TryParse(Environment.GetEnvironmentVariable("VIEWSYNC_SIM_SEEDS"), out var count) ? count : 500);
+            : Enumerable.Range(1, int.TryParse(Environment.GetEnvironmentVariable("VIEWSYNC_SIM_SEEDS"), out var count) ? count : 1000);
 
+        var seen = new Dictionary<string, int>();
         foreach (var seed in seeds)
         {
             try
             {
-                await RunAsync(seed);
+                await RunAsync(seed, seen);
             }
             catch (Exception e)
             {
                 Assert.Fail($"Simulation seed {seed} failed: {e.Message}\nReplay it with: VIEWSYNC_SIM_SEED={seed} dotnet test tests/ViewSync.Client.IntegrationTests --filter Simulation\n{e}");
             }
         }
+
+        // The faults this simulation is for did happen.
+        if (seeds.Count() >= 100)
+        {
+            foreach (var fault in new[] { "crash", "crash while starting", "full disk refused a mutation", "too large", "mutator threw", "mutated before start" })
+            {
+                Assert.True(seen.GetValueOrDefault(fault) > 0, $"no run saw '{fault}'");
+            }
+        }
     }
 
     private sealed class SimClient
     {
-        public required MemoryPersistence Persistence { get; init; }
+        public required SimulatedDisk Disk { get; set; }
         public required int Index { get; init; }
         public bool Online { get; set; } = true;
         public SyncClient Client { get; set; } = null!;
         public SimDb Db => new(Client);
     }
 
-    private static async Task RunAsync(int seed)
+    private static async Task RunAsync(int seed, Dictionary<string, int> seen)
     {
+        void Saw(string fault) => seen[fault] = seen.GetValueOrDefault(fault) + 1;
         var random = new Random(seed);
         var clock = new ManualTimeProvider(new DateTimeOffset(2026, 11, 24, 12, 0, 0, TimeSpan.Zero));
         await using var engine = new SyncEngine(new InMemorySyncStorage(), new SyncEngineOptions { Mutators = SimDb.Mutators, TimeProvider = clock });
@@ -57,22 +72,82 @@ public sealed class SimulationTests
         var accepted = new Dictionary<string, Mutation>();
         var rejected = new HashSet<string>();
         var addTotals = new Dictionary<string, long>();
-        var sims = Enumerable.Range(0, 3).Select(i => new SimClient { Persistence = new MemoryPersistence(), Index = i }).ToArray();
+        SimulatedDisk NewDisk(byte[]? image) => new(crashAt: random.Next(3) == 0 ? random.Next(1, 60) : 0, image);
+        var sims = Enumerable.Range(0, 3).Select(i => new SimClient { Disk = NewDisk(null), Index = i }).ToArray();
 
-        async Task StartAsync(SimClient sim)
+        // Starts a client over its disk; a crash while starting is recovered like any other. Mutations made
+        // before StartAsync live only in memory until the journal opens, so a crash before then loses them:
+        // they count as accepted only once the start succeeded.
+        async Task StartAsync(SimClient sim, bool mutateFirst = false)
         {
-            sim.Client = new SyncClient(SimDb.Mutators, new SyncClientOptions
+            var beforeStart = new Dictionary<string, Mutation>();
+            var totalsBeforeStart = new Dictionary<string, long>();
+            var retrying = false;
+            while (true)
             {
-                Transport = network.For(() => sim.Online),
-                Scope = Scope,
-                Persistence = sim.Persistence,
-                AutomaticSync = false,
-                TimeProvider = clock,
-                Random = new Random((seed * 31) + sim.Index),
-            });
-            sim.Client.Replica.MutationQueued += (_, e) => accepted[e.Mutation.Id] = e.Mutation;
-            sim.Client.MutationRejected += (_, e) => rejected.Add(e.Mutation.Id);
-            await sim.Client.StartAsync();
+                if (!retrying)
+                {
+                    sim.Client = new SyncClient(SimDb.Mutators, new SyncClientOptions
+                    {
+                        Transport = network.For(() => sim.Online),
+                        Scope = Scope,
+                        Persistence = sim.Disk,
+                        Journal = new JournalOptions { FlushWindow = TimeSpan.Zero, CompactionThresholdBytes = 2048 },
+                        MaxBatchBytes = 2048,
+                        AutomaticSync = false,
+                        TimeProvider = clock,
+                        Random = new Random((seed * 31) + sim.Index),
+                    });
+                    sim.Client.Replica.MutationQueued += (_, e) => (sim.Client.Replica.IsPersistent ? accepted : beforeStart)[e.Mutation.Id] = e.Mutation;
+                    sim.Client.MutationRejected += (_, e) => rejected.Add(e.Mutation.Id);
+                    beforeStart.Clear();
+                    totalsBeforeStart.Clear();
+                    if (mutateFirst)
+                    {
+                        Saw("mutated before start");
+                        Mutate(sim.Db, random, totalsBeforeStart, Saw);
+                    }
+                }
+
+                try
+                {
+                    await sim.Client.StartAsync();
+                    foreach (var (id, mutation) in beforeStart)
+                    {
+                        accepted[id] = mutation;
+                    }
+
+                    foreach (var (id, amount) in totalsBeforeStart)
+                    {
+                        addTotals[id] = addTotals.GetValueOrDefault(id) + amount;
+                    }
+
+                    return;
+                }
+                catch (SimulatedCrashException)
+                {
+                    Saw("crash while starting");
+                    sim.Disk = NewDisk(sim.Disk.AfterCrash(powerLoss: false, random));
+                    retrying = false;
+                }
+                catch (IOException) when (sim.Disk.Full)
+                {
+                    // The app frees space and starts the same client again: its early mutations are still there.
+                    sim.Disk.Full = false;
+                    retrying = true;
+                }
+            }
+        }
+
+        // The process died: the client object is dropped as it is, and a new one starts from what the disk holds.
+        async Task RecoverIfCrashedAsync(SimClient sim)
+        {
+            if (sim.Disk.CrashedAt is not null)
+            {
+                Saw("crash");
+                sim.Disk = NewDisk(sim.Disk.AfterCrash(powerLoss: false, random));
+                await StartAsync(sim);
+            }
         }
 
         foreach (var sim in sims)
@@ -84,10 +159,10 @@ public sealed class SimulationTests
         {
             clock.Now += TimeSpan.FromMilliseconds(random.Next(1, 2000));
             var sim = sims[random.Next(sims.Length)];
-            switch (random.Next(10))
+            switch (random.Next(12))
             {
                 case < 4:
-                    Mutate(sim.Db, random, addTotals);
+                    Mutate(sim.Db, random, addTotals, Saw);
                     break;
                 case < 7:
                     await SyncQuietlyAsync(sim.Client);
@@ -98,11 +173,16 @@ public sealed class SimulationTests
                 case 8:
                     await network.DeliverHeldAsync(all: false);
                     break;
+                case 9:
+                    sim.Disk.Full = !sim.Disk.Full;
+                    break;
                 default:
-                    await sim.Client.DisposeAsync(); // the app restarts; its persistence survives
-                    await StartAsync(sim);
+                    await sim.Client.DisposeAsync(); // the app restarts; its journal survives
+                    await StartAsync(sim, mutateFirst: random.Next(2) == 0);
                     break;
             }
+
+            await RecoverIfCrashedAsync(sim);
         }
 
         // Heal and quiesce.
@@ -110,6 +190,15 @@ public sealed class SimulationTests
         foreach (var sim in sims)
         {
             sim.Online = true;
+            sim.Disk.Full = false;
+            if (sim.Disk.CrashedAt is null)
+            {
+                // No more crashes from here: restart over a disk that keeps working.
+                await sim.Client.DisposeAsync();
+            }
+
+            sim.Disk = new SimulatedDisk(image: sim.Disk.AfterCrash(powerLoss: false, random));
+            await StartAsync(sim);
         }
 
         await network.DeliverHeldAsync(all: true);
@@ -158,13 +247,20 @@ public sealed class SimulationTests
         }
     }
 
-    private static void Mutate(SimDb db, Random random, Dictionary<string, long> addTotals)
+    private static void Mutate(SimDb db, Random random, Dictionary<string, long> addTotals, Action<string> saw)
     {
         var id = random.Next(4).ToString(System.Globalization.CultureInfo.InvariantCulture);
         try
         {
-            switch (random.Next(4))
+            switch (random.Next(6))
             {
+                case 4:
+                    // Mostly a few per batch; now and then one that could never fit in a 2 KiB batch.
+                    db.Mutate.Put($"n{id}", new string('x', random.Next(3) == 0 ? 3000 : random.Next(300, 900)));
+                    break;
+                case 5:
+                    db.Mutate.Shout($"n{id}");
+                    break;
                 case 0:
                     var amount = random.Next(1, 6);
                     db.Mutate.Add($"c{id}", amount);
@@ -181,9 +277,17 @@ public sealed class SimulationTests
                     break;
             }
         }
-        catch (ViewSync.Mutators.MutationRejectedException)
+        catch (Exception e) when (e is ViewSync.Mutators.MutationRejectedException or NullReferenceException or MutationTooLargeException or IOException)
         {
-            // Rejected locally (editing a note this client does not have): never accepted.
+            saw(e switch
+            {
+                NullReferenceException => "mutator threw",
+                MutationTooLargeException => "too large",
+                SimulatedCrashException => "crash in Mutate",
+                IOException => "full disk refused a mutation",
+                _ => "rejected locally",
+            });
+            // Refused where it was made (a note this client does not have, too large, a full or crashed disk): never accepted.
         }
     }
 

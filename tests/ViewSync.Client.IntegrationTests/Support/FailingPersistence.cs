@@ -1,39 +1,40 @@
-using ViewSync.Mutations;
 using ViewSync.Persistence;
-using ViewSync.Store;
 
 namespace ViewSync.Client.IntegrationTests.Support;
 
-/// <summary>A real <see cref="MemoryPersistence"/> whose next appends fail, as a full disk would.</summary>
+/// <summary>A real <see cref="MemoryPersistence"/> whose next appends fail, as a full disk or quota would.</summary>
 internal sealed class FailingPersistence : IPersistence
 {
-    private readonly MemoryPersistence _inner = new();
     private int _failures;
+
+    /// <summary>The persistence underneath, which holds what was written.</summary>
+    public MemoryPersistence Inner { get; } = new();
 
     /// <summary>How many of the next appends fail with an <see cref="IOException"/>.</summary>
     public void FailNextAppends(int count) => Volatile.Write(ref _failures, count);
 
-    public ValueTask<PersistedState> LoadAsync(CancellationToken cancellationToken = default) => _inner.LoadAsync(cancellationToken);
+    /// <summary>Called before each append: true fails it. Lets a test fail exactly the write it is after.</summary>
+    public Func<bool>? FailWhen { get; set; }
 
-    public async ValueTask AppendAsync(Mutation mutation, CancellationToken cancellationToken = default)
+    public string Location => Inner.Location;
+
+    public ValueTask<PersistenceImage> OpenAsync(CancellationToken cancellationToken = default) => Inner.OpenAsync(cancellationToken);
+
+    public void Append(ReadOnlySpan<byte> bytes)
     {
-        await Task.Yield();
-        if (Interlocked.Decrement(ref _failures) >= 0)
+        if (Interlocked.Decrement(ref _failures) >= 0 || FailWhen?.Invoke() == true)
         {
             throw new IOException("No space left on device (test).");
         }
 
-        await _inner.AppendAsync(mutation, cancellationToken);
+        Inner.Append(bytes);
     }
 
-    public ValueTask RemoveAsync(IReadOnlyCollection<string> ids, CancellationToken cancellationToken = default) => _inner.RemoveAsync(ids, cancellationToken);
+    public ValueTask FlushAsync(CancellationToken cancellationToken = default) => Inner.FlushAsync(cancellationToken);
 
-    public ValueTask SaveCursorAsync(ulong cursor, CancellationToken cancellationToken = default) => _inner.SaveCursorAsync(cursor, cancellationToken);
+    public IPersistenceRewrite BeginRewrite() => Inner.BeginRewrite();
 
-    public ValueTask SaveStoreAsync(StoreSnapshot confirmedState, ulong cursor, CancellationToken cancellationToken = default) =>
-        _inner.SaveStoreAsync(confirmedState, cursor, cancellationToken);
+    public string? Preserve() => Inner.Preserve();
 
-    public ValueTask ClearAsync(CancellationToken cancellationToken = default) => _inner.ClearAsync(cancellationToken);
-
-    public ValueTask DisposeAsync() => _inner.DisposeAsync();
+    public ValueTask DisposeAsync() => Inner.DisposeAsync();
 }

@@ -2,15 +2,12 @@ using ViewSync.Persistence;
 
 namespace ViewSync.Runtime.Tests.Persistence;
 
-public sealed class FilePersistenceContractTests : PersistenceContractTests
+/// <summary>The contract over <see cref="FilePersistence"/>: one directory is one location.</summary>
+public sealed class FilePersistenceContractTests : PersistenceContractTests, IDisposable
 {
     private readonly TempDirectory _directory = new();
 
-    protected override IPersistence CreateInstance() => new FilePersistence(_directory.Path);
+    public void Dispose() => _directory.Dispose();
 
-    public override async Task DisposeAsync()
-    {
-        await base.DisposeAsync();
-        _directory.Dispose();
-    }
+    protected override IPersistence Open() => new FilePersistence(_directory.Path);
 }
