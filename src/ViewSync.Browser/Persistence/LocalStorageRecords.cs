@@ -38,12 +38,12 @@ internal static class LocalStorageRecords
         return (clientId, root.GetProperty("last_seq").GetUInt64());
     }
 
-    /// <summary><c>{"created_at":"…","mutation":{wire form}}</c></summary>
+    /// <summary><c>{"created_at":"…","mutation":{persisted form, with client and seq}}</c></summary>
     public static string Mutation(Mutation mutation) => Write(w =>
     {
         w.WriteString("created_at", mutation.CreatedAt);
         w.WritePropertyName("mutation");
-        mutation.WriteTo(w);
+        mutation.WritePersistedTo(w);
     });
 
     public static Mutation ReadMutation(string json)

@@ -443,13 +443,12 @@ public sealed partial class SyncClient : IAsyncDisposable
 
             var page = result.Value!;
             var changes = page.Changes ?? [];
-            if (page.NextCursor < from || changes.Any(c => c is null || c.Cursor <= from))
+            if (page.CursorAfter(from) is not { } next || changes.Any(c => c is null || c.Cursor <= from))
             {
-                throw SyncFailure.Malformed("pull", $"the page goes backwards (from cursor {from} to {page.NextCursor})");
+                throw SyncFailure.Malformed("pull", $"the page goes backwards or does not advance (from cursor {from}, next_cursor {page.NextCursor?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "absent"})");
             }
 
             var writes = changes.Select(ToWrite).OfType<EntityWrite>().ToList();
-            var next = page.NextCursor;
             var confirmed = Confirmed(next);
             await DispatchAsync(() => Replica.ApplyServerChanges(writes, confirmed)).ConfigureAwait(false);
             using (_stateGate.EnterScope())

@@ -163,7 +163,7 @@ public sealed class SyncEngineTests : IAsyncDisposable
                     }
                 }
 
-                cursor = page.NextCursor;
+                cursor = page.NextCursor!.Value; // the ViewSync engine always names it
                 if (!page.HasMore)
                 {
                     break;
@@ -188,8 +188,8 @@ public sealed class SyncEngineTests : IAsyncDisposable
         }
 
         var first = await engine.PullAsync("user:1", 0, 2);
-        var second = await engine.PullAsync("user:1", first.NextCursor, 2);
-        var third = await engine.PullAsync("user:1", second.NextCursor, 2);
+        var second = await engine.PullAsync("user:1", first.NextCursor!.Value, 2);
+        var third = await engine.PullAsync("user:1", second.NextCursor!.Value, 2);
 
         Assert.Equal([1UL, 3UL], first.Changes.Select(c => c.Cursor));
         Assert.True(first.HasMore);
