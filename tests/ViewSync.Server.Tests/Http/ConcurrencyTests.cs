@@ -27,7 +27,7 @@ public sealed class ConcurrencyTests
                         1 => ("todo.update", $$$$"""{"id":"{{{{id}}}}","data":{"Id":"{{{{id}}}}","Title":"u{{{{client}}}}-{{{{i}}}}","Done":true}}"""),
                         _ => ("todo.delete", $$"""{"id":"{{id}}"}"""),
                     };
-                    return $$"""{"id":"c{{client}}-{{i}}","name":"{{name}}","scope":"shared","client":"c{{client}}","seq":{{i + 1}},"args":{{args}}}""";
+                    return $$"""{"id":"c{{client}}-{{i}}","name":"{{name}}","scope":"shared","args":{{args}}}""";
                 });
                 using var content = new StringContent($$"""{"mutations":[{{string.Join(",", mutations)}}]}""", Encoding.UTF8, "application/json");
                 using var response = await http.PostAsync("push", content);

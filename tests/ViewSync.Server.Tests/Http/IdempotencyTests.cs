@@ -9,8 +9,8 @@ public sealed class IdempotencyTests
     public async Task The_same_mutation_pushed_three_times_concurrently_over_http_applies_once()
     {
         await using var server = await ServerHost.StartAsync();
-        await server.PostAsync("push", """{"mutations":[{"id":"c","name":"todo.create","scope":"user:1","client":"c","seq":1,"args":{"id":"t","data":{"Id":"t","Title":"x","Done":false}}}]}""");
-        const string toggle = """{"mutations":[{"id":"toggle-1","name":"todo.toggle","scope":"user:1","client":"c","seq":2,"args":{"id":"t"}}]}""";
+        await server.PostAsync("push", """{"mutations":[{"id":"c","name":"todo.create","scope":"user:1","args":{"id":"t","data":{"Id":"t","Title":"x","Done":false}}}]}""");
+        const string toggle = """{"mutations":[{"id":"toggle-1","name":"todo.toggle","scope":"user:1","args":{"id":"t"}}]}""";
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => server.PostAsync("push", toggle)));
         var again = await server.PostAsync("push", toggle);
