@@ -79,7 +79,7 @@ public sealed class ConvergenceTests
         }
 
         Assert.Equal(61, expected.Count);
-        Assert.True(JsonDocument.Parse(expected["shared"]).RootElement.GetProperty("Done").GetBoolean() == false); // 60 toggles
+        Assert.True(JsonDocument.Parse(expected["shared"]).RootElement.GetProperty("done").GetBoolean() == false); // 60 toggles
         foreach (var client in clients)
         {
             await client.DisposeAsync();

@@ -80,7 +80,7 @@ public sealed class FaultTests : IAsyncLifetime
         await Eventually.TrueAsync(() => client.PendingCount.Get() == 0, "both mutations are confirmed");
         Assert.True(_proxy.Count("push") >= 2, "the push was retried");
         var snapshot = await _server.Engine.SnapshotAsync("user:1");
-        Assert.True(snapshot.Data["todo"]["a"].GetProperty("Done").GetBoolean()); // toggled exactly once
+        Assert.True(snapshot.Data["todo"]["a"].GetProperty("done").GetBoolean()); // toggled exactly once
         Assert.Equal(2UL, snapshot.Cursor); // two changes: nothing applied twice
     }
 

@@ -67,7 +67,7 @@ public sealed class OfflineTests : IDisposable
         await Eventually.TrueAsync(() => restarted.PendingCount.Get() == 0, "everything is pushed and confirmed");
         var snapshot = await server.Engine.SnapshotAsync("user:1");
         Assert.Equal(["a", "b"], snapshot.Data["todo"].Keys.Order());
-        Assert.True(snapshot.Data["todo"]["a"].GetProperty("Done").GetBoolean());
+        Assert.True(snapshot.Data["todo"]["a"].GetProperty("done").GetBoolean());
         Assert.Equal(3UL, snapshot.Cursor); // each mutation applied once
         Assert.True(restarted.Online.Get());
     }

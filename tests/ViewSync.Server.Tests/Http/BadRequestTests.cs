@@ -14,7 +14,7 @@ public sealed class BadRequestTests : IAsyncLifetime
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     private static string Mutation(int i) =>
-        $$$$"""{"id":"m{{{{i}}}}","name":"todo.create","scope":"user:1","args":{"id":"t{{{{i}}}}","data":{"Id":"t{{{{i}}}}","Title":"x","Done":false}}}""";
+        $$$$"""{"id":"m{{{{i}}}}","name":"todo.create","scope":"user:1","args":{"id":"t{{{{i}}}}","data":{"id":"t{{{{i}}}}","title":"x","done":false}}}""";
 
     private async Task AssertRejectedAsync(string path, byte[] body, string expectedInError)
     {

@@ -16,7 +16,7 @@ public sealed partial class WireTests : IAsyncLifetime
     private const string CreateMilk = """
         {"mutations": [
           {"id": "7f3c01", "name": "todo.create", "scope": "user:123", 
-           "args": {"id": "abc", "data": {"Id": "abc", "Title": "Buy milk", "Done": false}}}
+           "args": {"id": "abc", "data": {"id": "abc", "title": "Buy milk", "done": false}}}
         ]}
         """;
 
@@ -30,7 +30,7 @@ public sealed partial class WireTests : IAsyncLifetime
 
         Assert.Equal(200, status);
         Assert.Equal(
-            """{"results":[{"ok":true,"cursor":1,"changes":[{"cursor":1,"scope":"user:123","time":"<time>","data":{"entity":"todo","id":"abc","op":"create","value":{"Id":"abc","Title":"Buy milk","Done":false}}}]},{"ok":false,"code":"invalid_mutation","error":"A todo needs a title."}]}""",
+            """{"results":[{"ok":true,"cursor":1,"changes":[{"cursor":1,"scope":"user:123","time":"<time>","data":{"entity":"todo","id":"abc","op":"create","value":{"id":"abc","title":"Buy milk","done":false}}}]},{"ok":false,"code":"invalid_mutation","error":"A todo needs a title."}]}""",
             Times().Replace(body, "\"time\":\"<time>\""));
     }
 
@@ -58,7 +58,7 @@ public sealed partial class WireTests : IAsyncLifetime
 
         Assert.Equal(200, status);
         Assert.Matches("""^\{"changes":\[\{"cursor":1,"scope":"user:123",.*\{"cursor":2,.*\],"has_more":true,"next_cursor":2\}$""", first);
-        Assert.Matches("""^\{"changes":\[\{"cursor":3,.*"data":\{"entity":"todo","id":"t2","op":"create","value":\{"Id":"t2","Title":"Buy milk","Done":false\}\}\}\],"has_more":false,"next_cursor":3\}$""", rest);
+        Assert.Matches("""^\{"changes":\[\{"cursor":3,.*"data":\{"entity":"todo","id":"t2","op":"create","value":\{"id":"t2","title":"Buy milk","done":false\}\}\}\],"has_more":false,"next_cursor":3\}$""", rest);
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed partial class WireTests : IAsyncLifetime
         var (_, empty) = await _server.PostAsync("snapshot", """{"scope": "nobody"}""");
 
         Assert.Equal(200, status);
-        Assert.Equal("""{"data":{"todo":{"abc":{"Id":"abc","Title":"Buy milk","Done":false}}},"cursor":1}""", body);
+        Assert.Equal("""{"data":{"todo":{"abc":{"id":"abc","title":"Buy milk","done":false}}},"cursor":1}""", body);
         Assert.Equal("""{"data":{},"cursor":1}""", empty);
     }
 
@@ -80,7 +80,7 @@ public sealed partial class WireTests : IAsyncLifetime
         for (var batch = 0; batch < 11; batch++)
         {
             var mutations = string.Join(",", Enumerable.Range(batch * 100, 100).Select(i =>
-                $$$$"""{"id":"b{{{{i}}}}","name":"todo.create","scope":"s","args":{"id":"e{{{{i}}}}","data":{"Id":"e{{{{i}}}}","Title":"x","Done":false}}}"""));
+                $$$$"""{"id":"b{{{{i}}}}","name":"todo.create","scope":"s","args":{"id":"e{{{{i}}}}","data":{"id":"e{{{{i}}}}","title":"x","done":false}}}"""));
             Assert.Equal(200, (await _server.PostAsync("push", $$"""{"mutations":[{{mutations}}]}""")).Status);
         }
 
@@ -99,7 +99,7 @@ public sealed partial class WireTests : IAsyncLifetime
         var push = """
             {"mutations": [
               {"id": "m1", "name": "todo.create", "scope": "user:123", "client": "a1b2c3d4e5f60718", "seq": 17, "extra": {"x": [1]},
-               "args": {"id": "abc", "data": {"Id": "abc", "Title": "Buy milk", "Done": false}}}
+               "args": {"id": "abc", "data": {"id": "abc", "title": "Buy milk", "done": false}}}
             ], "batch": 3}
             """;
 
@@ -115,7 +115,7 @@ public sealed partial class WireTests : IAsyncLifetime
     [Fact]
     public async Task A_mutation_without_a_scope_applies_to_the_default_scope()
     {
-        var (status, _) = await _server.PostAsync("push", """{"mutations": [{"id": "m1", "name": "todo.create", "args": {"id": "abc", "data": {"Id": "abc", "Title": "x", "Done": false}}}]}""");
+        var (status, _) = await _server.PostAsync("push", """{"mutations": [{"id": "m1", "name": "todo.create", "args": {"id": "abc", "data": {"id": "abc", "title": "x", "done": false}}}]}""");
 
         Assert.Equal(200, status);
         Assert.True((await _server.Engine.SnapshotAsync("_default")).Data["todo"].ContainsKey("abc"));
