@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using ViewSync;
 using ViewSync.Mutators;
@@ -32,7 +33,12 @@ public static class TodoMutators
     }
 }
 
-/// <summary>JSON metadata for the entities, generated at build time (no reflection, AOT-safe).</summary>
+/// <summary>
+/// JSON metadata for the entities, generated at build time (no reflection, AOT-safe). Its options
+/// choose the wire names: the web defaults (camelCase), so a todo travels as
+/// <c>{"id","title","done"}</c>, as PROTOCOL.md's examples and any JavaScript or Go app sharing the server.
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(TodoItem))]
 public sealed partial class AppJson : JsonSerializerContext;
 

@@ -1,28 +1,26 @@
 using System.Text.Json;
 using TodoSample;
 using ViewSync.Client.IntegrationTests.Support;
-using ViewSync.Server.Tests.Support;
 
 namespace ViewSync.Client.IntegrationTests;
 
-/// <summary>Several clients against the real server on 127.0.0.1 converge to the server's state.</summary>
+/// <summary>
+/// Several clients converge to the server's state: against the project's server and against the
+/// strict, Go-shaped one, both on 127.0.0.1.
+/// </summary>
 public sealed class ConvergenceTests
 {
-    private static async Task<Dictionary<string, string>> ServerStateAsync(ServerHost server, string scope)
-    {
-        var snapshot = await server.Engine.SnapshotAsync(scope);
-        return snapshot.Data.TryGetValue("todo", out var todos) ? todos.ToDictionary(t => t.Key, t => t.Value.GetRawText()) : [];
-    }
+    private static async Task<Dictionary<string, string>> ServerStateAsync(ISyncTestServer server, string scope) =>
+        new(await server.EntitiesAsync(scope, "todo"));
 
     private static Dictionary<string, string> ClientState(TodoDb db) =>
         db.TodoItems.All().ToDictionary(t => t.Id, t => JsonSerializer.Serialize(t, AppJson.Default.TodoItem));
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task Two_clients_converge_and_an_effect_on_B_sees_As_change(bool live)
+    [MemberData(nameof(TestServers.KindsAndLive), MemberType = typeof(TestServers))]
+    public async Task Two_clients_converge_and_an_effect_on_B_sees_As_change(ServerKind kind, bool live)
     {
-        await using var server = await ServerHost.StartAsync();
+        await using var server = await TestServers.StartAsync(kind);
         await using var a = Clients.Create(server, live: live);
         await using var b = Clients.Create(server, live: live);
         await a.StartAsync();
@@ -42,14 +40,14 @@ public sealed class ConvergenceTests
         var expected = await ServerStateAsync(server, "user:1");
         Assert.Equal(expected, ClientState(dbA));
         Assert.Equal(expected, ClientState(dbB));
+        server.AssertNothingRefused();
     }
 
     [Theory]
-    [InlineData(true)]
-    [InlineData(false)]
-    public async Task Three_clients_editing_the_same_entity_converge_to_the_server_snapshot(bool live)
+    [MemberData(nameof(TestServers.KindsAndLive), MemberType = typeof(TestServers))]
+    public async Task Three_clients_editing_the_same_entity_converge_to_the_server_snapshot(ServerKind kind, bool live)
     {
-        await using var server = await ServerHost.StartAsync();
+        await using var server = await TestServers.StartAsync(kind);
         var clients = new[] { Clients.Create(server, live: live), Clients.Create(server, live: live), Clients.Create(server, live: live) };
         foreach (var client in clients)
         {
@@ -79,17 +77,20 @@ public sealed class ConvergenceTests
         }
 
         Assert.Equal(61, expected.Count);
-        Assert.True(JsonDocument.Parse(expected["shared"]).RootElement.GetProperty("Done").GetBoolean() == false); // 60 toggles
+        Assert.True(JsonDocument.Parse(expected["shared"]).RootElement.GetProperty("done").GetBoolean() == false); // 60 toggles
         foreach (var client in clients)
         {
             await client.DisposeAsync();
         }
+
+        server.AssertNothingRefused();
     }
 
-    [Fact]
-    public async Task The_value_a_user_sees_never_flickers_back_while_pushes_and_pulls_interleave()
+    [Theory]
+    [MemberData(nameof(TestServers.Kinds), MemberType = typeof(TestServers))]
+    public async Task The_value_a_user_sees_never_flickers_back_while_pushes_and_pulls_interleave(ServerKind kind)
     {
-        await using var server = await ServerHost.StartAsync();
+        await using var server = await TestServers.StartAsync(kind);
         await using var a = Clients.Create(server);
         await using var other = Clients.Create(server);
         await a.StartAsync();
@@ -121,21 +122,29 @@ public sealed class ConvergenceTests
         var versions = values.Select(v => int.Parse(v[1..])).ToList();
         Assert.Equal(versions.Order(), versions); // never went back to an older value
         Assert.Equal(30, versions[^1]);
+        server.AssertNothingRefused();
     }
 
-    [Fact]
-    public async Task A_client_still_receives_changes_that_sit_between_its_cursor_and_its_push_result()
+    [Theory]
+    [MemberData(nameof(TestServers.Kinds), MemberType = typeof(TestServers))]
+    public async Task A_client_still_receives_changes_that_sit_between_its_cursor_and_its_push_result(ServerKind kind)
     {
-        await using var server = await ServerHost.StartAsync();
-        await using var a = Clients.Create(server, live: false, configure: o => o.PullInterval = TimeSpan.FromHours(1));
-        await using var b = Clients.Create(server, live: false);
+        await using var server = await TestServers.StartAsync(kind);
+        await using var a = Clients.Create(server, live: false, configure: o => o.AutomaticSync = false);
+        await using var b = Clients.Create(server, live: false, configure: o => o.AutomaticSync = false);
+        await using var elsewhere = Clients.Create(server, scope: "user:2", live: false, configure: o => o.AutomaticSync = false);
         await a.StartAsync();
         await b.StartAsync();
+        await elsewhere.StartAsync();
         await a.SyncAsync();
         var dbA = a.Db();
         var dbB = b.Db();
 
-        // B's change lands in the log after A's cursor ...
+        // Another scope's changes make this scope's cursors skip numbers ...
+        elsewhere.Db().TodoItems.Create(new TodoItem("other-scope", "x", false));
+        await elsewhere.SyncAsync();
+
+        // ... B's change lands in the log after A's cursor ...
         dbB.TodoItems.Create(new TodoItem("from-b", "B", false));
         await b.SyncAsync();
         var cursorBefore = a.Cursor;
@@ -147,5 +156,48 @@ public sealed class ConvergenceTests
         Assert.True(dbA.TodoItems.Get("from-b").Exists(), "A received B's change");
         Assert.True(a.Cursor > cursorBefore);
         Assert.Equal(0, a.PendingCount.Get());
+        Assert.False(dbA.TodoItems.Get("other-scope").Exists());
+        Assert.Equal(await ServerStateAsync(server, "user:1"), ClientState(dbA));
+        server.AssertNothingRefused();
+    }
+
+    [Theory]
+    [MemberData(nameof(TestServers.Kinds), MemberType = typeof(TestServers))]
+    public async Task A_client_pulls_a_long_log_in_pages_and_an_idle_pull_leaves_it_where_it_is(ServerKind kind)
+    {
+        await using var server = await TestServers.StartAsync(kind);
+        await using var writer = Clients.Create(server, live: false, configure: o => o.AutomaticSync = false);
+        await using var reader = Clients.Create(server, live: false, configure: o =>
+        {
+            o.AutomaticSync = false;
+            o.PullLimit = 4;
+        });
+        var errors = new List<SyncError>();
+        reader.Error += (_, e) => { lock (errors) { errors.Add(e.Error); } };
+        await writer.StartAsync();
+        await reader.StartAsync();
+        await reader.SyncAsync(); // an empty scope: Go answers {"changes":null} with no cursor at all
+        Assert.Equal(0UL, reader.Cursor);
+
+        for (var i = 0; i < 23; i++)
+        {
+            writer.Db().TodoItems.Create(new TodoItem($"t{i:00}", $"todo {i}", i % 3 == 0));
+        }
+
+        await writer.SyncAsync();
+        await reader.SyncAsync();
+        var cursor = reader.Cursor;
+        await reader.SyncAsync(); // an idle pull: an empty page must not move (or break) the cursor
+
+        Assert.Equal(23, reader.Db().TodoItems.All().Count);
+        Assert.Equal(await ServerStateAsync(server, "user:1"), ClientState(reader.Db()));
+        Assert.Equal(cursor, reader.Cursor);
+        Assert.Equal(await server.SnapshotCursorAsync("user:1"), reader.Cursor);
+        lock (errors)
+        {
+            Assert.Empty(errors);
+        }
+
+        server.AssertNothingRefused();
     }
 }

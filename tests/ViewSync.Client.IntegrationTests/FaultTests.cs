@@ -1,3 +1,4 @@
+using System.Text.Json;
 using TodoSample;
 using ViewSync.Client.IntegrationTests.Support;
 using ViewSync.Server.Tests.Support;
@@ -65,23 +66,33 @@ public sealed class FaultTests : IAsyncLifetime
         Assert.True(times[1] - times[0] >= TimeSpan.FromMilliseconds(950), $"retried after {(times[1] - times[0]).TotalMilliseconds} ms");
     }
 
-    [Fact]
-    public async Task A_push_whose_answer_is_lost_after_the_server_applied_it_is_replayed_and_applied_once()
+    [Theory]
+    [MemberData(nameof(TestServers.Kinds), MemberType = typeof(TestServers))]
+    public async Task A_push_whose_answer_is_lost_after_the_server_applied_it_is_replayed_and_applied_once(ServerKind kind)
     {
-        await using var client = Client();
+        // The project's server answers a replay with the first cursor; the strict one, as Go, with the scope's current one.
+        await using var server = await TestServers.StartAsync(kind);
+        await using var proxy = await FaultProxy.StartAsync(server.Root);
+        await using var client = Clients.Create(server, live: false, configure: o => o.BaseUrl = proxy.BaseUrl);
+        await using var other = Clients.Create(server, live: false);
         await client.StartAsync();
+        await other.StartAsync();
         await Eventually.TrueAsync(() => client.LastSyncTime.Get() is not null, "the first sync completes");
-        _proxy.Inject("push", Fault.DropAnswerAfterForwarding());
+        proxy.Inject("push", Fault.DropAnswerAfterForwarding());
         var db = client.Db();
 
         db.TodoItems.Create(new TodoItem("a", "Milk", false));
         db.Mutate.Toggle("a");
+        await Eventually.TrueAsync(() => proxy.Count("push") >= 1, "the first push reached the server");
+        other.Db().TodoItems.Create(new TodoItem("b", "from another client", false)); // moves the scope on before the replay
 
-        await Eventually.TrueAsync(() => client.PendingCount.Get() == 0, "both mutations are confirmed");
-        Assert.True(_proxy.Count("push") >= 2, "the push was retried");
-        var snapshot = await _server.Engine.SnapshotAsync("user:1");
-        Assert.True(snapshot.Data["todo"]["a"].GetProperty("Done").GetBoolean()); // toggled exactly once
-        Assert.Equal(2UL, snapshot.Cursor); // two changes: nothing applied twice
+        await Eventually.TrueAsync(() => client.PendingCount.Get() == 0 && other.PendingCount.Get() == 0, "every mutation is confirmed");
+        Assert.True(proxy.Count("push") >= 2, "the push was retried");
+        var todos = await server.EntitiesAsync("user:1", "todo");
+        Assert.True(JsonDocument.Parse(todos["a"]).RootElement.GetProperty("done").GetBoolean()); // toggled exactly once
+        Assert.Equal(3UL, await server.SnapshotCursorAsync("user:1")); // three changes: nothing applied twice
+        await Eventually.TrueAsync(() => db.TodoItems.Get("b").Exists() && db.TodoItems.Get("a").Get()!.Done, "the client sees both");
+        server.AssertNothingRefused();
     }
 
     [Theory]

@@ -46,6 +46,44 @@ public sealed class RejectionAndLiveTests
         Assert.Equal(rename, error.Mutation!.Id); // the error event carries the failing mutation
     }
 
+    [Theory]
+    [InlineData(ServerKind.ViewSync, false)]
+    [InlineData(ServerKind.Strict, true)]
+    [InlineData(ServerKind.Strict, false)]
+    public async Task A_live_notification_makes_a_client_pull_at_once(ServerKind kind, bool dataAsString)
+    {
+        await using var server = await TestServers.StartAsync(kind);
+        if (server is StrictServer strict)
+        {
+            strict.LiveDataAsString = dataAsString;
+        }
+
+        await using var a = Clients.Create(server);
+        await using var b = Clients.Create(server, configure: o => o.PullInterval = TimeSpan.FromHours(1)); // only live can make B pull in time
+        await a.StartAsync();
+        await b.StartAsync();
+        await Eventually.TrueAsync(() => a.LastSyncTime.Get() is not null && b.LastSyncTime.Get() is not null, "both have synced once");
+
+        // B may still be connecting: A keeps writing until B has seen one, then B must catch up on all.
+        var written = 0;
+        await Eventually.TrueAsync(() =>
+        {
+            if (b.Db().TodoItems.All().Count > 0)
+            {
+                return true;
+            }
+
+            a.Db().TodoItems.Create(new TodoItem($"t{written++}", "from A", false));
+            return false;
+        }, "B pulled once its live connection was up");
+
+        // Now B's live connection is up, and nothing but a notification makes it pull again.
+        a.Db().TodoItems.Create(new TodoItem("last", "from A", false));
+        await Eventually.TrueAsync(() => b.Db().TodoItems.Get("last").Exists(), "B pulled after a live notification");
+        await Eventually.TrueAsync(() => a.PendingCount.Get() == 0 && b.Db().TodoItems.All().Count == written + 1, "B has every todo A wrote");
+        server.AssertNothingRefused();
+    }
+
     [Fact]
     public async Task Live_notifications_whose_data_is_a_json_string_trigger_a_pull()
     {

@@ -47,6 +47,7 @@ public static class TodoMutators
     }
 }
 
+[JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(Todo))]
 [JsonSerializable(typeof(Category))]
 internal sealed partial class AppJson : JsonSerializerContext;

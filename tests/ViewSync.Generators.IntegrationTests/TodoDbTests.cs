@@ -48,7 +48,7 @@ public class TodoDbTests
         var (create, delete) = (db.Replica.Pending()[0], db.Replica.Pending()[1]);
 
         Assert.Equal("abc", create.Args.GetProperty("id").GetString());
-        Assert.Equal("Buy milk", create.Args.GetProperty("data").GetProperty("Title").GetString());
+        Assert.Equal("Buy milk", create.Args.GetProperty("data").GetProperty("title").GetString());
         Assert.Equal("""{"id":"abc"}""", delete.Args.GetRawText());
         Assert.True(delete.Seq > create.Seq);
         Assert.Equal(ReplicaOptions.DefaultScope, create.Scope);
@@ -291,7 +291,7 @@ public class TodoDbTests
         var transaction = new BufferedTransaction(new Store.LocalStore());
         using var missing = JsonDocument.Parse("""{"title":"x"}""");
         using var wrongType = JsonDocument.Parse("""{"id":5,"title":"x"}""");
-        using var badData = JsonDocument.Parse("""{"id":"abc","data":{"Id":"other","Title":"x","Done":false,"Created":"2026-11-24T12:00:00Z","Tags":[]}}""");
+        using var badData = JsonDocument.Parse("""{"id":"abc","data":{"id":"other","title":"x","done":false,"created":"2026-11-24T12:00:00Z","tags":[]}}""");
 
         var a = Assert.Throws<MutationRejectedException>(() => TodoDb.Mutators.Apply(transaction, "todo.rename", missing.RootElement));
         var b = Assert.Throws<MutationRejectedException>(() => TodoDb.Mutators.Apply(transaction, "todo.rename", wrongType.RootElement));

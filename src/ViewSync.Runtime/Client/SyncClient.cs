@@ -512,16 +512,10 @@ public sealed partial class SyncClient : IAsyncDisposable
             }
 
             var page = result.Value!;
-            var changes = page.Changes ?? [];
-            if (changes.Any(c => c is null || c.Cursor <= from))
+            var changes = page.Changes;
+            if (page.CursorAfter(from) is not { } next || changes.Any(c => c is null || c.Cursor <= from))
             {
-                throw SyncFailure.Malformed("pull", $"a change of the page is at or before the requested cursor {from}");
-            }
-
-            var next = CursorAfter(page, from);
-            if (page.HasMore && next == from)
-            {
-                throw SyncFailure.Malformed("pull", $"the page says it has more but does not move past cursor {from}");
+                throw SyncFailure.Malformed("pull", $"the page goes backwards or does not advance (from cursor {from}, next_cursor {page.NextCursor?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "absent"})");
             }
 
             var writes = changes.Select(ToWrite).OfType<EntityWrite>().ToList();
@@ -540,19 +534,6 @@ public sealed partial class SyncClient : IAsyncDisposable
                 return;
             }
         }
-    }
-
-    /// <summary>The cursor after a page: <c>next_cursor</c> when present, else the last change's, else the request's.</summary>
-    private static ulong CursorAfter(PullResponse page, ulong from)
-    {
-        if (page.NextCursor != 0)
-        {
-            return page.NextCursor >= from
-                ? page.NextCursor
-                : throw SyncFailure.Malformed("pull", $"the page goes backwards (from cursor {from} to {page.NextCursor})");
-        }
-
-        return page.Changes is { Count: > 0 } changes ? changes[^1].Cursor : from;
     }
 
     private async Task SnapshotAsync(CancellationToken cancellationToken)

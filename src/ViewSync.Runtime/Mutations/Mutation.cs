@@ -7,9 +7,9 @@ namespace ViewSync.Mutations;
 /// </summary>
 /// <remarks>
 /// <para>
-/// The wire fields (<see cref="Id"/>, <see cref="Name"/>, <see cref="Scope"/>, <see cref="Client"/>,
-/// <see cref="Seq"/>, <see cref="Args"/>) follow the protocol's <c>push</c> body; <see cref="CreatedAt"/>
-/// is local: it is persisted but never sent.
+/// The wire fields (<see cref="Id"/>, <see cref="Name"/>, <see cref="Scope"/>, <see cref="Args"/>)
+/// follow the protocol's <c>push</c> body and are all a push sends. <see cref="Client"/>,
+/// <see cref="Seq"/> and <see cref="CreatedAt"/> are local bookkeeping: persisted, never sent.
 /// </para>
 /// <para>
 /// A mutation is immutable: <see cref="Args"/> is a standalone copy that does not depend on any
@@ -49,6 +49,12 @@ public sealed record Mutation
         CreatedAt = createdAt;
     }
 
+    /// <summary>
+    /// The <see cref="Client"/> of a mutation read from JSON that names no client, as every wire
+    /// mutation does (client ids are local bookkeeping): <c>_unknown</c>. A server never relies on it.
+    /// </summary>
+    public const string UnknownClient = "_unknown";
+
     /// <summary>The mutation's unique id (128-bit random, lowercase hex). The server deduplicates by scope and id.</summary>
     public string Id { get; }
 
@@ -58,10 +64,16 @@ public sealed record Mutation
     /// <summary>The scope the mutation applies to, for example <c>user:123</c>.</summary>
     public string Scope { get; }
 
-    /// <summary>The id of the client that created the mutation.</summary>
+    /// <summary>
+    /// The id of the client that created the mutation. Local: persisted, never sent; a mutation
+    /// read from its wire form has <see cref="UnknownClient"/>.
+    /// </summary>
     public string Client { get; }
 
-    /// <summary>The client's sequence number: strictly increasing per client, across restarts.</summary>
+    /// <summary>
+    /// The client's sequence number: strictly increasing per client, across restarts. Local:
+    /// persisted, never sent; a mutation read from its wire form has 0.
+    /// </summary>
     public ulong Seq { get; }
 
     /// <summary>The mutator's arguments, as a standalone JSON value (an object for ViewSync's mutators).</summary>
@@ -70,16 +82,27 @@ public sealed record Mutation
     /// <summary>When the mutation was created. Local only: persisted, but not part of the wire format.</summary>
     public DateTimeOffset CreatedAt { get; }
 
-    /// <summary>Writes the mutation's wire form: <c>{"id","name","scope","client","seq","args"}</c>.</summary>
+    /// <summary>Writes the mutation's wire form: exactly <c>{"id","name","scope","args"}</c>.</summary>
     /// <param name="writer">The writer to write one JSON object to.</param>
     public void WriteTo(Utf8JsonWriter writer) => MutationJson.Write(writer, this, includeLocalFields: false);
 
+    /// <summary>
+    /// Writes the mutation's local (persisted) form: the wire fields plus <c>client</c>, <c>seq</c>
+    /// and <c>created_at</c>, for a journal that must restore every field.
+    /// </summary>
+    /// <param name="writer">The writer to write one JSON object to.</param>
+    public void WritePersistedTo(Utf8JsonWriter writer) => MutationJson.Write(writer, this, includeLocalFields: true);
+
     /// <summary>Returns the mutation's wire form as UTF-8 JSON.</summary>
-    /// <returns>A JSON object with the fields <c>id</c>, <c>name</c>, <c>scope</c>, <c>client</c>, <c>seq</c> and <c>args</c>.</returns>
+    /// <returns>A JSON object with exactly the fields <c>id</c>, <c>name</c>, <c>scope</c> and <c>args</c>.</returns>
     public byte[] ToUtf8Json() => MutationJson.ToUtf8(this, includeLocalFields: false);
 
-    /// <summary>Reads one mutation from its wire form. Unknown fields are ignored.</summary>
-    /// <param name="utf8Json">A JSON object with the fields <c>id</c>, <c>name</c>, <c>scope</c>, <c>client</c>, <c>seq</c> and <c>args</c>.</param>
+    /// <summary>
+    /// Reads one mutation from its wire or persisted form. Unknown fields are ignored; a missing
+    /// <c>client</c> reads as <see cref="UnknownClient"/>, a missing <c>seq</c> as 0, and a missing or
+    /// empty <c>scope</c> as <see cref="Protocol.Scopes.Default"/>.
+    /// </summary>
+    /// <param name="utf8Json">A JSON object with at least the fields <c>id</c>, <c>name</c> and <c>args</c>.</param>
     /// <param name="createdAt">
     /// The local creation time to give the mutation, since the wire form has none; a <c>created_at</c>
     /// field, when present, takes precedence.

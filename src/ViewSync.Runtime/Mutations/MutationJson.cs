@@ -8,8 +8,12 @@ namespace ViewSync.Mutations;
 /// <see cref="Utf8JsonReader"/>: no reflection, so it works under trimming and Native AOT.
 /// </summary>
 /// <remarks>
-/// The wire form has the protocol's snake_case fields. The persisted form adds the local
-/// <c>created_at</c> field; readers ignore fields they do not know, so both forms read the same way.
+/// <para>The wire form is exactly the protocol's <c>id</c>, <c>name</c>, <c>scope</c>, <c>args</c>: a
+/// strict server (the Go engine) refuses a whole push for any other field. The persisted form adds
+/// the local bookkeeping fields <c>client</c>, <c>seq</c> and <c>created_at</c>.</para>
+/// <para>Reading accepts both forms and ignores fields it does not know. A mutation without
+/// <c>client</c> (any wire mutation) gets <see cref="Mutation.UnknownClient"/>; without <c>seq</c>, 0;
+/// without <c>scope</c> (or with an empty one), <see cref="Protocol.Scopes.Default"/>.</para>
 /// </remarks>
 internal static class MutationJson
 {
@@ -28,8 +32,12 @@ internal static class MutationJson
         writer.WriteString(IdName, mutation.Id);
         writer.WriteString(NameName, mutation.Name);
         writer.WriteString(ScopeName, mutation.Scope);
-        writer.WriteString(ClientName, mutation.Client);
-        writer.WriteNumber(SeqName, mutation.Seq);
+        if (includeLocalFields)
+        {
+            writer.WriteString(ClientName, mutation.Client);
+            writer.WriteNumber(SeqName, mutation.Seq);
+        }
+
         writer.WritePropertyName(ArgsName);
         mutation.Args.WriteTo(writer);
         if (includeLocalFields)
@@ -132,15 +140,16 @@ internal static class MutationJson
             scope = Protocol.Scopes.Default;
         }
 
-        var missing = id is null ? "id" : name is null ? "name" : client is null ? "client" : seq is null ? "seq" : args is null ? "args" : null;
+        var missing = id is null ? "id" : name is null ? "name" : args is null ? "args" : null;
         if (missing is not null)
         {
-            throw new JsonException($"A mutation object is missing the required field \"{missing}\" (required: id, name, scope, client, seq, args).");
+            throw new JsonException($"A mutation object is missing the required field \"{missing}\" (required: id, name, args; scope defaults to {Protocol.Scopes.Default}).");
         }
 
         try
         {
-            return new Mutation(id!, name!, scope!, client!, seq!.Value, args!.Value, createdAt);
+            // client and seq are local bookkeeping, absent from the wire form.
+            return new Mutation(id!, name!, scope!, client ?? Mutation.UnknownClient, seq ?? 0, args!.Value, createdAt);
         }
         catch (ArgumentException e)
         {

@@ -10,7 +10,10 @@ public sealed record PushResult
     [JsonPropertyName("ok")]
     public bool Ok { get; init; }
 
-    /// <summary>For <c>ok</c>: the log position after the mutation's changes; a pull that reaches it includes them.</summary>
+    /// <summary>
+    /// For <c>ok</c>: the log position after the mutation's changes; a pull that reaches it includes
+    /// them. Servers may omit it (the Go engine omits a zero cursor); see <see cref="IsAppliedWithoutCursor"/>.
+    /// </summary>
     [JsonPropertyName("cursor")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public ulong? Cursor { get; init; }
@@ -29,6 +32,15 @@ public sealed record PushResult
     [JsonPropertyName("error")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Error { get; init; }
+
+    /// <summary>
+    /// Whether the mutation was applied but the answer names no <see cref="Cursor"/>. Its effects are
+    /// then not tied to a known log position: they are in any state pulled to the end of the log
+    /// (<c>has_more</c> false) by a pull that started after this answer. Never read it as cursor 0:
+    /// that would confirm the mutation before the pulled state includes it.
+    /// </summary>
+    [JsonIgnore]
+    public bool IsAppliedWithoutCursor => Ok && Cursor is null;
 
     /// <summary>
     /// The rejection's code, filled in as the protocol says when a server sent none: <c>conflict</c>

@@ -72,6 +72,12 @@ internal static partial class SyncEndpoints
                 return invalid;
             }
 
+            if (request.Cursor > long.MaxValue)
+            {
+                // Storage keeps cursors as signed 64-bit integers: no log ever reaches 2^63.
+                return Error(StatusCodes.Status400BadRequest, ErrorCodes.InvalidMutation, $"\"cursor\" {request.Cursor} is beyond any log position (at most {long.MaxValue}).");
+            }
+
             if (request.Limit < 0)
             {
                 return Error(StatusCodes.Status400BadRequest, ErrorCodes.InvalidMutation, $"\"limit\" cannot be negative (got {request.Limit}); use 1 to {PullRequest.MaxLimit}, or 0 for {PullRequest.DefaultLimit}.");

@@ -170,9 +170,11 @@ public sealed class SqliteSyncStorage : ISyncStorage
     }
 
     /// <inheritdoc />
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="after"/> is 2^63 or more: cursors are stored as signed 64-bit integers.</exception>
     public async Task<LogPage> ReadLogAsync(string scope, ulong after, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(after, (ulong)long.MaxValue);
         await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = connection.BeginTransaction(deferred: true);
         var entries = new List<LogEntry>(Math.Min(limit, 1024));

@@ -63,6 +63,7 @@ internal static class TestSources
 
         namespace TodoApp;
 
+        [JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
         [JsonSerializable(typeof(Todo))]
         [JsonSerializable(typeof(Category))]
         [JsonSerializable(typeof(Status))]

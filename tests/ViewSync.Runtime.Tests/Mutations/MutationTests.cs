@@ -55,34 +55,70 @@ public class MutationTests
 
         var json = Encoding.UTF8.GetString(mutation.ToUtf8Json());
 
-        Assert.Equal("""{"id":"7f3c","name":"todo.create","scope":"user:123","client":"a1b2c3d4e5f60718","seq":17,"args":{"id":"abc","data":{"done":false}}}""", json);
+        Assert.Equal("""{"id":"7f3c","name":"todo.create","scope":"user:123","args":{"id":"abc","data":{"done":false}}}""", json);
     }
 
     [Fact]
-    public void Wire_json_round_trips_and_ignores_unknown_fields()
+    public void Json_with_client_and_seq_reads_them_and_ignores_unknown_fields()
     {
         var json = """{"extra":[1,{"x":2}],"id":"m1","name":"todo.delete","scope":"s","client":"c","seq":18446744073709551615,"args":{"id":"abc"},"more":null}"""u8;
 
         var mutation = Mutation.FromUtf8Json(json, Created);
 
         Assert.Equal(new Mutation("m1", "todo.delete", "s", "c", ulong.MaxValue, Json("""{"id":"abc"}"""), Created), mutation);
-        Assert.Equal(mutation, Mutation.FromUtf8Json(mutation.ToUtf8Json(), Created));
     }
 
     [Fact]
-    public void Persisted_form_keeps_created_at()
+    public void Wire_json_round_trips_without_the_local_fields()
+    {
+        var mutation = new Mutation("m1", "todo.delete", "s", "c", 7, Json("""{"id":"abc"}"""), Created);
+
+        var back = Mutation.FromUtf8Json(mutation.ToUtf8Json(), Created);
+
+        Assert.Equal((mutation.Id, mutation.Name, mutation.Scope), (back.Id, back.Name, back.Scope));
+        Assert.True(JsonElement.DeepEquals(mutation.Args, back.Args));
+        Assert.Equal((Mutation.UnknownClient, 0UL), (back.Client, back.Seq));
+    }
+
+    [Theory]
+    [InlineData("""{"id":"m1","name":"n","args":{}}""")]
+    [InlineData("""{"id":"m1","name":"n","scope":"","args":{}}""")]
+    public void A_missing_or_empty_scope_reads_as_the_default_scope(string json)
+    {
+        var mutation = Mutation.FromUtf8Json(Encoding.UTF8.GetBytes(json), Created);
+
+        Assert.Equal(ViewSync.Protocol.Scopes.Default, mutation.Scope);
+    }
+
+    [Fact]
+    public void Persisted_form_keeps_client_seq_and_created_at_byte_for_byte()
     {
         var mutation = new Mutation("m1", "n", "s", "c", 3, Json("[1,2]"), Created.AddTicks(12345));
 
         var persisted = MutationJson.ToUtf8(mutation, includeLocalFields: true);
 
+        Assert.Equal("""{"id":"m1","name":"n","scope":"s","client":"c","seq":3,"args":[1,2],"created_at":"2026-11-24T10:00:00.0012345+00:00"}""", Encoding.UTF8.GetString(persisted));
         Assert.Equal(mutation, Mutation.FromUtf8Json(persisted, DateTimeOffset.UnixEpoch));
+    }
+
+    [Fact]
+    public void WritePersistedTo_writes_the_persisted_form()
+    {
+        var mutation = new Mutation("m1", "n", "s", "c", 3, Json("{}"), Created);
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            mutation.WritePersistedTo(writer);
+        }
+
+        Assert.Equal(MutationJson.ToUtf8(mutation, includeLocalFields: true), buffer.WrittenSpan.ToArray());
     }
 
     [Theory]
     [InlineData("""[]""", "must be a JSON object")]
     [InlineData("""{"id":"m1","name":"n","scope":"s","client":"c","seq":1}""", "\"args\"")]
-    [InlineData("""{"id":"m1","name":"n","scope":"s","client":"c","args":{}}""", "\"seq\"")]
+    [InlineData("""{"name":"n","scope":"s","args":{}}""", "\"id\"")]
+    [InlineData("""{"id":"m1","scope":"s","args":{}}""", "\"name\"")]
     [InlineData("""{"id":"m1","name":"n","scope":"s","client":"c","seq":-1,"args":{}}""", "unsigned 64-bit")]
     [InlineData("""{"id":5,"name":"n","scope":"s","client":"c","seq":1,"args":{}}""", "\"id\" must be a JSON string")]
     [InlineData("""{"id":"","name":"n","scope":"s","client":"c","seq":1,"args":{}}""", "must not be empty")]

@@ -19,7 +19,7 @@ public class ProtocolJsonTests
         var json = JsonSerializer.Serialize(new PushRequest { Mutations = [mutation] }, Json.PushRequest);
 
         Assert.Equal(
-            """{"mutations":[{"id":"7f3c","name":"todo.create","scope":"user:123","client":"a1b2c3d4e5f60718","seq":17,"args":{"id":"abc","data":{"id":"abc","title":"Buy milk","done":false}}}]}""",
+            """{"mutations":[{"id":"7f3c","name":"todo.create","scope":"user:123","args":{"id":"abc","data":{"id":"abc","title":"Buy milk","done":false}}}]}""",
             json);
         var back = JsonSerializer.Deserialize(json, Json.PushRequest)!;
         Assert.Equal(mutation.Id, Assert.Single(back.Mutations).Id);
@@ -114,8 +114,8 @@ public class ProtocolJsonTests
     [Fact]
     public void An_empty_or_missing_scope_in_a_mutation_means_the_default_scope()
     {
-        var empty = JsonSerializer.Deserialize("""{"mutations":[{"id":"1","name":"n","scope":"","client":"c","seq":1,"args":{}}]}""", Json.PushRequest)!;
-        var missing = JsonSerializer.Deserialize("""{"mutations":[{"id":"1","name":"n","client":"c","seq":1,"args":{}}]}""", Json.PushRequest)!;
+        var empty = JsonSerializer.Deserialize("""{"mutations":[{"id":"1","name":"n","scope":"","args":{}}]}""", Json.PushRequest)!;
+        var missing = JsonSerializer.Deserialize("""{"mutations":[{"id":"1","name":"n","args":{}}]}""", Json.PushRequest)!;
 
         Assert.Equal(Scopes.Default, empty.Mutations[0].Scope);
         Assert.Equal(Scopes.Default, missing.Mutations[0].Scope);

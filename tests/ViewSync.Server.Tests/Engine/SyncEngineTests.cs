@@ -36,7 +36,7 @@ public sealed class SyncEngineTests : IAsyncDisposable
         Assert.Equal([1UL, 2UL, 3UL, 3UL], results.Select(r => r.Cursor!.Value));
         Assert.Equal(["create", "update", "delete"], results.Take(3).Select(r => Data(Assert.Single(r.Changes!)).Op));
         Assert.Empty(results[3].Changes!);
-        Assert.True(Data(results[1].Changes![0]).Value!.Value.GetProperty("Done").GetBoolean());
+        Assert.True(Data(results[1].Changes![0]).Value!.Value.GetProperty("done").GetBoolean());
         Assert.Null(Data(results[2].Changes![0]).Value);
 
         var pull = await engine.PullAsync("user:1", 0, 100);
@@ -55,7 +55,7 @@ public sealed class SyncEngineTests : IAsyncDisposable
             .AddEntity(TodoDb.EntityTypes.TodoItem)
             .Add("todo.boom", (tx, args) =>
             {
-                tx.Put("todo", "x", """{"Id":"x","Title":"half","Done":false}"""u8);
+                tx.Put("todo", "x", """{"id":"x","title":"half","done":false}"""u8);
                 throw new InvalidOperationException("bug");
             })
             .Add("todo.rename", (tx, args) => TodoDb.Mutators.Apply(tx, "todo.rename", args.Json))
@@ -71,7 +71,7 @@ public sealed class SyncEngineTests : IAsyncDisposable
         Assert.DoesNotContain("bug", results[2].Error, StringComparison.Ordinal); // no internals leak to clients
         var snapshot = await engine.SnapshotAsync("user:1");
         Assert.Equal(["a"], snapshot.Data["todo"].Keys);
-        Assert.Equal("Milk", snapshot.Data["todo"]["a"].GetProperty("Title").GetString());
+        Assert.Equal("Milk", snapshot.Data["todo"]["a"].GetProperty("title").GetString());
         Assert.Equal(1UL, snapshot.Cursor);
     }
 
@@ -91,7 +91,7 @@ public sealed class SyncEngineTests : IAsyncDisposable
         Assert.Equal(first.Select(r => (r.Ok, r.Cursor, r.Code)), second.Select(r => (r.Ok, r.Cursor, r.Code)));
         Assert.Equal(first[1].Cursor, third[0].Cursor);
         Assert.Equal(2, (await engine.PullAsync("user:1", 0, 100)).Changes.Count);
-        Assert.True((await engine.SnapshotAsync("user:1")).Data["todo"]["a"].GetProperty("Done").GetBoolean()); // toggled once, not three times
+        Assert.True((await engine.SnapshotAsync("user:1")).Data["todo"]["a"].GetProperty("done").GetBoolean()); // toggled once, not three times
     }
 
     [Theory]
@@ -106,7 +106,7 @@ public sealed class SyncEngineTests : IAsyncDisposable
 
         Assert.All(results, r => Assert.Equal(results[0][0].Cursor, r[0].Cursor));
         Assert.Equal(2, (await engine.PullAsync("user:1", 0, 100)).Changes.Count);
-        Assert.True((await engine.SnapshotAsync("user:1")).Data["todo"]["a"].GetProperty("Done").GetBoolean());
+        Assert.True((await engine.SnapshotAsync("user:1")).Data["todo"]["a"].GetProperty("done").GetBoolean());
     }
 
     [Theory]
@@ -163,7 +163,7 @@ public sealed class SyncEngineTests : IAsyncDisposable
                     }
                 }
 
-                cursor = page.NextCursor;
+                cursor = page.NextCursor!.Value; // the ViewSync engine always names it
                 if (!page.HasMore)
                 {
                     break;
@@ -188,8 +188,8 @@ public sealed class SyncEngineTests : IAsyncDisposable
         }
 
         var first = await engine.PullAsync("user:1", 0, 2);
-        var second = await engine.PullAsync("user:1", first.NextCursor, 2);
-        var third = await engine.PullAsync("user:1", second.NextCursor, 2);
+        var second = await engine.PullAsync("user:1", first.NextCursor!.Value, 2);
+        var third = await engine.PullAsync("user:1", second.NextCursor!.Value, 2);
 
         Assert.Equal([1UL, 3UL], first.Changes.Select(c => c.Cursor));
         Assert.True(first.HasMore);
@@ -282,7 +282,7 @@ public sealed class SyncEngineTests : IAsyncDisposable
         var snapshot = await reopened.SnapshotAsync("user:1");
         var next = await reopened.PushAsync([M.Create("b", "Bread")]);
 
-        Assert.True(snapshot.Data["todo"]["a"].GetProperty("Done").GetBoolean());
+        Assert.True(snapshot.Data["todo"]["a"].GetProperty("done").GetBoolean());
         Assert.Equal(2UL, snapshot.Cursor);
         Assert.Equal(3UL, next[0].Cursor);
     }

@@ -37,8 +37,8 @@ public sealed class AuthorizationTests : IAsyncLifetime
     {
         var response = await _server.PostAsync("push", """
             {"mutations":[
-              {"id":"a","name":"todo.create","scope":"user:1","client":"c","seq":1,"args":{"id":"t","data":{"Id":"t","Title":"x","Done":false}}},
-              {"id":"b","name":"todo.create","scope":"admin","client":"c","seq":2,"args":{"id":"t","data":{"Id":"t","Title":"x","Done":false}}}
+              {"id":"a","name":"todo.create","scope":"user:1","args":{"id":"t","data":{"id":"t","title":"x","done":false}}},
+              {"id":"b","name":"todo.create","scope":"admin","args":{"id":"t","data":{"id":"t","title":"x","done":false}}}
             ]}
             """);
 
@@ -49,7 +49,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
     [Fact]
     public async Task The_hook_can_map_a_claimed_scope_to_the_callers_own()
     {
-        await _server.PostAsync("push", """{"mutations":[{"id":"a","name":"todo.create","scope":"me","client":"c","seq":1,"args":{"id":"t","data":{"Id":"t","Title":"x","Done":false}}}]}""");
+        await _server.PostAsync("push", """{"mutations":[{"id":"a","name":"todo.create","scope":"me","args":{"id":"t","data":{"id":"t","title":"x","done":false}}}]}""");
 
         Assert.Single((await _server.Engine.SnapshotAsync("user:mapped")).Data["todo"]);
         Assert.Empty((await _server.Engine.SnapshotAsync("me")).Data);

@@ -14,7 +14,7 @@ public sealed class BadRequestTests : IAsyncLifetime
     public async Task DisposeAsync() => await _server.DisposeAsync();
 
     private static string Mutation(int i) =>
-        $$$$"""{"id":"m{{{{i}}}}","name":"todo.create","scope":"user:1","client":"c","seq":{{{{i + 1}}}},"args":{"id":"t{{{{i}}}}","data":{"Id":"t{{{{i}}}}","Title":"x","Done":false}}}""";
+        $$$$"""{"id":"m{{{{i}}}}","name":"todo.create","scope":"user:1","args":{"id":"t{{{{i}}}}","data":{"id":"t{{{{i}}}}","title":"x","done":false}}}""";
 
     private async Task AssertRejectedAsync(string path, byte[] body, string expectedInError)
     {
@@ -36,10 +36,16 @@ public sealed class BadRequestTests : IAsyncLifetime
     public Task Malformed_json_is_refused() => AssertRejectedAsync("push", """{"mutations": [""" + Mutation(0), "not valid");
 
     [Fact]
-    public Task Wrong_types_are_refused() => AssertRejectedAsync("push", Mutation(0).Replace("\"seq\":1", "\"seq\":\"one\"", StringComparison.Ordinal).Insert(0, """{"mutations":[""") + "]}", "seq");
+    public Task Wrong_types_are_refused() => AssertRejectedAsync("push", Mutation(0).Replace("\"name\":\"todo.create\"", "\"name\":5", StringComparison.Ordinal).Insert(0, """{"mutations":[""") + "]}", "name");
 
     [Fact]
-    public Task Missing_fields_are_refused() => AssertRejectedAsync("push", """{"mutations":[{"id":"m0","name":"todo.create","scope":"user:1","seq":1,"args":{}}]}""", "client");
+    public Task Missing_fields_are_refused() => AssertRejectedAsync("push", """{"mutations":[{"id":"m0","scope":"user:1","args":{}}]}""", "name");
+
+    [Theory]
+    [InlineData("9223372036854775808")]
+    [InlineData("18446744073709551615")]
+    public Task A_pull_cursor_of_2_to_the_63_or_more_is_refused(string cursor) =>
+        AssertRejectedAsync("pull", $$"""{"scope":"user:1","cursor":{{cursor}}}""", "beyond any log position");
 
     [Fact]
     public Task A_push_with_no_mutations_is_refused() => AssertRejectedAsync("push", """{"mutations":[]}""", "at least one mutation");

@@ -23,11 +23,11 @@ public sealed class ConcurrencyTests
                     var id = $"t{random.Next(40)}";
                     var (name, args) = random.Next(3) switch
                     {
-                        0 => ("todo.create", $$$$"""{"id":"{{{{id}}}}","data":{"Id":"{{{{id}}}}","Title":"c{{{{client}}}}","Done":false}}"""),
-                        1 => ("todo.update", $$$$"""{"id":"{{{{id}}}}","data":{"Id":"{{{{id}}}}","Title":"u{{{{client}}}}-{{{{i}}}}","Done":true}}"""),
+                        0 => ("todo.create", $$$$"""{"id":"{{{{id}}}}","data":{"id":"{{{{id}}}}","title":"c{{{{client}}}}","done":false}}"""),
+                        1 => ("todo.update", $$$$"""{"id":"{{{{id}}}}","data":{"id":"{{{{id}}}}","title":"u{{{{client}}}}-{{{{i}}}}","done":true}}"""),
                         _ => ("todo.delete", $$"""{"id":"{{id}}"}"""),
                     };
-                    return $$"""{"id":"c{{client}}-{{i}}","name":"{{name}}","scope":"shared","client":"c{{client}}","seq":{{i + 1}},"args":{{args}}}""";
+                    return $$"""{"id":"c{{client}}-{{i}}","name":"{{name}}","scope":"shared","args":{{args}}}""";
                 });
                 using var content = new StringContent($$"""{"mutations":[{{string.Join(",", mutations)}}]}""", Encoding.UTF8, "application/json");
                 using var response = await http.PostAsync("push", content);

@@ -23,7 +23,7 @@ public sealed class DurabilityTests : IAsyncLifetime
     }
 
     private static string Create(string id) =>
-        $$$$"""{"id":"{{{{id}}}}","name":"todo.create","scope":"storm","client":"c","seq":1,"args":{"id":"{{{{id}}}}","data":{"Id":"{{{{id}}}}","Title":"x","Done":false}}}""";
+        $$$$"""{"id":"{{{{id}}}}","name":"todo.create","scope":"storm","args":{"id":"{{{{id}}}}","data":{"id":"{{{{id}}}}","title":"x","done":false}}}""";
 
     [Fact]
     public async Task Every_acknowledged_mutation_survives_a_kill_and_replays_without_applying_twice()

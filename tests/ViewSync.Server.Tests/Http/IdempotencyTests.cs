@@ -9,8 +9,8 @@ public sealed class IdempotencyTests
     public async Task The_same_mutation_pushed_three_times_concurrently_over_http_applies_once()
     {
         await using var server = await ServerHost.StartAsync();
-        await server.PostAsync("push", """{"mutations":[{"id":"c","name":"todo.create","scope":"user:1","client":"c","seq":1,"args":{"id":"t","data":{"Id":"t","Title":"x","Done":false}}}]}""");
-        const string toggle = """{"mutations":[{"id":"toggle-1","name":"todo.toggle","scope":"user:1","client":"c","seq":2,"args":{"id":"t"}}]}""";
+        await server.PostAsync("push", """{"mutations":[{"id":"c","name":"todo.create","scope":"user:1","args":{"id":"t","data":{"id":"t","title":"x","done":false}}}]}""");
+        const string toggle = """{"mutations":[{"id":"toggle-1","name":"todo.toggle","scope":"user:1","args":{"id":"t"}}]}""";
 
         var answers = await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => server.PostAsync("push", toggle)));
         var again = await server.PostAsync("push", toggle);
@@ -19,7 +19,7 @@ public sealed class IdempotencyTests
         var cursors = answers.Append(again).Select(a => JsonDocument.Parse(a.Body).RootElement.GetProperty("results")[0].GetProperty("cursor").GetUInt64()).Distinct();
         Assert.Equal([2UL], cursors);
         var snapshot = await server.Engine.SnapshotAsync("user:1");
-        Assert.True(snapshot.Data["todo"]["t"].GetProperty("Done").GetBoolean());
+        Assert.True(snapshot.Data["todo"]["t"].GetProperty("done").GetBoolean());
         Assert.Equal(2UL, snapshot.Cursor);
     }
 }

@@ -15,7 +15,7 @@ public sealed class TrimmingTests
             options => options.Retention = TimeSpan.FromMinutes(1),
             services => services.AddSingleton<TimeProvider>(clock));
         var engine = (SyncEngine)server.Engine;
-        await server.PostAsync("push", """{"mutations":[{"id":"a","name":"todo.create","scope":"user:1","client":"c","seq":1,"args":{"id":"t","data":{"Id":"t","Title":"x","Done":false}}}]}""");
+        await server.PostAsync("push", """{"mutations":[{"id":"a","name":"todo.create","scope":"user:1","args":{"id":"t","data":{"id":"t","title":"x","done":false}}}]}""");
 
         Assert.Equal(0, await engine.TrimAsync()); // not old enough yet
         clock.Now += TimeSpan.FromMinutes(2);

@@ -15,8 +15,8 @@ public sealed partial class WireTests : IAsyncLifetime
 
     private const string CreateMilk = """
         {"mutations": [
-          {"id": "7f3c01", "name": "todo.create", "scope": "user:123", "client": "a1b2c3d4e5f60718", "seq": 17,
-           "args": {"id": "abc", "data": {"Id": "abc", "Title": "Buy milk", "Done": false}}}
+          {"id": "7f3c01", "name": "todo.create", "scope": "user:123", 
+           "args": {"id": "abc", "data": {"id": "abc", "title": "Buy milk", "done": false}}}
         ]}
         """;
 
@@ -24,13 +24,13 @@ public sealed partial class WireTests : IAsyncLifetime
     public async Task Push_answers_one_result_per_mutation_with_cursor_and_changes()
     {
         var (status, body) = await _server.PostAsync("push", CreateMilk.Replace("]}", """
-            ,{"id": "7f3c02", "name": "todo.rename", "scope": "user:123", "client": "a1b2c3d4e5f60718", "seq": 18, "args": {"id": "abc", "title": ""}}
+            ,{"id": "7f3c02", "name": "todo.rename", "scope": "user:123", "args": {"id": "abc", "title": ""}}
             ]}
             """, StringComparison.Ordinal));
 
         Assert.Equal(200, status);
         Assert.Equal(
-            """{"results":[{"ok":true,"cursor":1,"changes":[{"cursor":1,"scope":"user:123","time":"<time>","data":{"entity":"todo","id":"abc","op":"create","value":{"Id":"abc","Title":"Buy milk","Done":false}}}]},{"ok":false,"code":"invalid_mutation","error":"A todo needs a title."}]}""",
+            """{"results":[{"ok":true,"cursor":1,"changes":[{"cursor":1,"scope":"user:123","time":"<time>","data":{"entity":"todo","id":"abc","op":"create","value":{"id":"abc","title":"Buy milk","done":false}}}]},{"ok":false,"code":"invalid_mutation","error":"A todo needs a title."}]}""",
             Times().Replace(body, "\"time\":\"<time>\""));
     }
 
@@ -58,7 +58,7 @@ public sealed partial class WireTests : IAsyncLifetime
 
         Assert.Equal(200, status);
         Assert.Matches("""^\{"changes":\[\{"cursor":1,"scope":"user:123",.*\{"cursor":2,.*\],"has_more":true,"next_cursor":2\}$""", first);
-        Assert.Matches("""^\{"changes":\[\{"cursor":3,.*"data":\{"entity":"todo","id":"t2","op":"create","value":\{"Id":"t2","Title":"Buy milk","Done":false\}\}\}\],"has_more":false,"next_cursor":3\}$""", rest);
+        Assert.Matches("""^\{"changes":\[\{"cursor":3,.*"data":\{"entity":"todo","id":"t2","op":"create","value":\{"id":"t2","title":"Buy milk","done":false\}\}\}\],"has_more":false,"next_cursor":3\}$""", rest);
     }
 
     [Fact]
@@ -70,7 +70,7 @@ public sealed partial class WireTests : IAsyncLifetime
         var (_, empty) = await _server.PostAsync("snapshot", """{"scope": "nobody"}""");
 
         Assert.Equal(200, status);
-        Assert.Equal("""{"data":{"todo":{"abc":{"Id":"abc","Title":"Buy milk","Done":false}}},"cursor":1}""", body);
+        Assert.Equal("""{"data":{"todo":{"abc":{"id":"abc","title":"Buy milk","done":false}}},"cursor":1}""", body);
         Assert.Equal("""{"data":{},"cursor":1}""", empty);
     }
 
@@ -80,7 +80,7 @@ public sealed partial class WireTests : IAsyncLifetime
         for (var batch = 0; batch < 11; batch++)
         {
             var mutations = string.Join(",", Enumerable.Range(batch * 100, 100).Select(i =>
-                $$$$"""{"id":"b{{{{i}}}}","name":"todo.create","scope":"s","client":"c","seq":{{{{i + 1}}}},"args":{"id":"e{{{{i}}}}","data":{"Id":"e{{{{i}}}}","Title":"x","Done":false}}}"""));
+                $$$$"""{"id":"b{{{{i}}}}","name":"todo.create","scope":"s","args":{"id":"e{{{{i}}}}","data":{"id":"e{{{{i}}}}","title":"x","done":false}}}"""));
             Assert.Equal(200, (await _server.PostAsync("push", $$"""{"mutations":[{{mutations}}]}""")).Status);
         }
 
@@ -90,6 +90,46 @@ public sealed partial class WireTests : IAsyncLifetime
         Assert.Equal(100, byDefault.RootElement.GetProperty("changes").GetArrayLength());
         Assert.Equal(1000, capped.RootElement.GetProperty("changes").GetArrayLength());
         Assert.True(capped.RootElement.GetProperty("has_more").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Fields_the_protocol_does_not_list_are_ignored_in_every_request()
+    {
+        // An older ViewSync client sent client and seq; other clients may send anything else.
+        var push = """
+            {"mutations": [
+              {"id": "m1", "name": "todo.create", "scope": "user:123", "client": "a1b2c3d4e5f60718", "seq": 17, "extra": {"x": [1]},
+               "args": {"id": "abc", "data": {"id": "abc", "title": "Buy milk", "done": false}}}
+            ], "batch": 3}
+            """;
+
+        var (pushStatus, pushBody) = await _server.PostAsync("push", push);
+        var (pullStatus, pullBody) = await _server.PostAsync("pull", """{"scope": "user:123", "cursor": 0, "limit": 10, "since": "yesterday"}""");
+        var (snapshotStatus, _) = await _server.PostAsync("snapshot", """{"scope": "user:123", "format": 2}""");
+
+        Assert.Equal((200, 200, 200), (pushStatus, pullStatus, snapshotStatus));
+        Assert.StartsWith("""{"results":[{"ok":true,"cursor":1,""", pushBody, StringComparison.Ordinal);
+        Assert.EndsWith("""],"has_more":false,"next_cursor":1}""", pullBody, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_mutation_without_a_scope_applies_to_the_default_scope()
+    {
+        var (status, _) = await _server.PostAsync("push", """{"mutations": [{"id": "m1", "name": "todo.create", "args": {"id": "abc", "data": {"id": "abc", "title": "x", "done": false}}}]}""");
+
+        Assert.Equal(200, status);
+        Assert.True((await _server.Engine.SnapshotAsync("_default")).Data["todo"].ContainsKey("abc"));
+    }
+
+    [Fact]
+    public async Task A_pull_cursor_past_2_to_the_63_is_refused_instead_of_answering_the_whole_log()
+    {
+        await _server.PostAsync("push", CreateMilk);
+
+        var (status, body) = await _server.PostAsync("pull", """{"scope": "user:123", "cursor": 9223372036854775808}""");
+
+        Assert.Equal(400, status);
+        Assert.StartsWith("""{"code":"invalid_mutation",""", body, StringComparison.Ordinal);
     }
 
     [GeneratedRegex("\"time\":\"[^\"]+\"")]

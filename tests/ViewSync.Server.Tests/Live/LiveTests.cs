@@ -12,7 +12,7 @@ public sealed class LiveTests
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     private static string Push(string id, string scope) =>
-        $$$$"""{"mutations":[{"id":"{{{{id}}}}","name":"todo.create","scope":"{{{{scope}}}}","client":"c","seq":1,"args":{"id":"{{{{id}}}}","data":{"Id":"{{{{id}}}}","Title":"x","Done":false}}}]}""";
+        $$$$"""{"mutations":[{"id":"{{{{id}}}}","name":"todo.create","scope":"{{{{scope}}}}","args":{"id":"{{{{id}}}}","data":{"id":"{{{{id}}}}","title":"x","done":false}}}]}""";
 
     private static async Task<ClientWebSocket> SubscribeAsync(ServerHost server, string scope)
     {

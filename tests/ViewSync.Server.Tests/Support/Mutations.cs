@@ -21,7 +21,7 @@ internal static class Mutations
     public static Mutation Rename(string id, string title, string scope = "user:1") => Make("todo.rename", $$"""{"id":"{{id}}","title":"{{title}}"}""", scope);
 
     private static string Args(string id, string title, bool done) =>
-        $$$"""{"id":"{{{id}}}","data":{"Id":"{{{id}}}","Title":"{{{title}}}","Done":{{{(done ? "true" : "false")}}}}}""";
+        $$$"""{"id":"{{{id}}}","data":{"id":"{{{id}}}","title":"{{{title}}}","done":{{{(done ? "true" : "false")}}}}}""";
 
     public static Mutation Make(string name, string args, string scope = "user:1", string? id = null)
     {
