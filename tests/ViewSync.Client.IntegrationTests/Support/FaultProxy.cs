@@ -17,6 +17,7 @@ internal sealed class FaultProxy : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly HttpClient _upstream;
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Fault>> _faults = new();
+    private readonly ConcurrentDictionary<string, (Func<string, bool> When, Fault Fault)> _rules = new();
 
     private FaultProxy(WebApplication app, HttpClient upstream, Uri root)
     {
@@ -50,6 +51,12 @@ internal sealed class FaultProxy : IAsyncDisposable
     /// <summary>Queues a fault for the next request to <paramref name="endpoint"/> (push, pull or snapshot).</summary>
     public void Inject(string endpoint, Fault fault) => _faults.GetOrAdd(endpoint, _ => new()).Enqueue(fault);
 
+    /// <summary>From now on, answers every request to <paramref name="endpoint"/> whose body matches <paramref name="when"/> with <paramref name="fault"/>.</summary>
+    public void AnswerWhile(string endpoint, Func<string, bool> when, Fault fault) => _rules[endpoint] = (when, fault);
+
+    /// <summary>Stops the rule set by <see cref="AnswerWhile"/>.</summary>
+    public void StopAnswering(string endpoint) => _rules.TryRemove(endpoint, out _);
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
@@ -61,7 +68,13 @@ internal sealed class FaultProxy : IAsyncDisposable
     {
         var endpoint = context.Request.Path.Value!.Split('/')[^1];
         Requests.Enqueue((endpoint, DateTimeOffset.UtcNow));
+        var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
         var fault = _faults.TryGetValue(endpoint, out var queue) && queue.TryDequeue(out var next) ? next : null;
+        if (fault is null && _rules.TryGetValue(endpoint, out var rule) && rule.When(body))
+        {
+            fault = rule.Fault;
+        }
+
         if (fault is { Forward: false })
         {
             context.Response.StatusCode = fault.Status;
@@ -75,7 +88,6 @@ internal sealed class FaultProxy : IAsyncDisposable
             return;
         }
 
-        var body = await new StreamReader(context.Request.Body).ReadToEndAsync();
         using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
         using var response = await _upstream.PostAsync(context.Request.Path.Value!.TrimStart('/'), content);
         var answer = await response.Content.ReadAsStringAsync();

@@ -1,0 +1,126 @@
+using ViewSync.Persistence;
+using ViewSync.Store;
+using ViewSync.Tests.Journal;
+
+namespace ViewSync.Runtime.Tests.Replicas;
+
+/// <summary>The replica's rules under plain app code that throws, failed writes, and mutations made before opening.</summary>
+public sealed class ReplicaTests
+{
+    private static readonly ReadOnlyMemory<byte> Hello = CounterMutators.Note("hello");
+
+    [Fact]
+    public void A_mutator_that_throws_a_plain_exception_on_replay_leaves_the_state_rebuilt_and_the_mutation_to_the_server()
+    {
+        var replica = new Replica(CounterMutators.Table);
+        replica.ApplyServerChanges([new EntityWrite("note", "n1", Hello)], 1, []);
+        replica.Mutate("note.append", CounterMutators.Args("""{"id":"n1","text":" world"}"""));
+        replica.Mutate("counter.add", CounterMutators.Args("""{"id":"c1","n":2}"""));
+        var seen = new List<bool>();
+        using var effect = new Effect(() => seen.Add(replica.Store.Contains("note", "n1")));
+
+        // Another client deleted the note: note.append now throws InvalidOperationException, not a rejection.
+        replica.ApplyServerChanges([new EntityWrite("note", "n1", null)], 2, []);
+
+        Assert.Equal([true, false], seen);
+        Assert.Equal(2UL, replica.Cursor);
+        Assert.Equal(2, replica.Pending().Count); // the server judges it
+        Assert.Equal(2, CounterMutators.Value(replica.Store, "counter", "c1")); // the others still replayed
+        Assert.Null(JournalWorkload.VisibleProblem(replica));
+
+        // Rejecting it later rebuilds again without throwing.
+        Assert.True(replica.Reject(replica.Pending()[0].Id));
+        Assert.Single(replica.Pending());
+    }
+
+    [Fact]
+    public async Task A_write_that_cannot_be_recorded_changes_nothing_and_the_next_one_works()
+    {
+        var disk = new SimulatedDisk();
+        var replica = new Replica(CounterMutators.Table);
+        await replica.OpenAsync(disk);
+        replica.ApplyServerChanges([new EntityWrite("counter", "c1", CounterMutators.Counter(5))], 3, []);
+        replica.Mutate("counter.add", CounterMutators.Args("""{"id":"c1","n":1}"""));
+
+        disk.Full = true;
+        Assert.Throws<IOException>(() => replica.Mutate("counter.add", CounterMutators.Args("""{"id":"c1","n":10}""")));
+        Assert.Throws<IOException>(() => replica.ApplyServerChanges([new EntityWrite("counter", "c2", CounterMutators.Counter(7))], 4, []));
+        Assert.Throws<IOException>(() => replica.Reject(replica.Pending()[0].Id));
+        Assert.Throws<IOException>(() => replica.ResetConfirmed(StoreSnapshot.Empty, 9, []));
+
+        Assert.Equal(3UL, replica.Cursor);
+        Assert.Equal(6, CounterMutators.Value(replica.Store, "counter", "c1"));
+        Assert.False(replica.Store.Contains("counter", "c2"));
+        Assert.Single(replica.Pending());
+
+        disk.Full = false;
+        replica.ApplyServerChanges([new EntityWrite("counter", "c2", CounterMutators.Counter(7))], 4, []);
+        var expected = ExpectedState.Of(replica);
+        await replica.DisposeAsync();
+        var restarted = new Replica(CounterMutators.Table);
+        await restarted.OpenAsync(new SimulatedDisk(image: disk.AfterCrash(powerLoss: false, new Random(1))));
+        Assert.True(expected.Matches(ExpectedState.Of(restarted)));
+    }
+
+    [Fact]
+    public async Task Mutations_made_before_opening_join_the_journal_after_what_it_held()
+    {
+        var memory = new MemoryPersistence();
+        var first = new Replica(CounterMutators.Table);
+        await first.OpenAsync(memory);
+        var held = first.Mutate("counter.add", CounterMutators.Args("""{"id":"c1","n":1}"""));
+        await first.DisposeAsync();
+
+        var second = new Replica(CounterMutators.Table);
+        var early = second.Mutate("counter.add", CounterMutators.Args("""{"id":"c1","n":10}"""));
+        Assert.Equal(10, CounterMutators.Value(second.Store, "counter", "c1"));
+        await second.OpenAsync(memory);
+
+        Assert.Equal([held, early], second.Pending().Select(m => m.Id));
+        Assert.Equal(11, CounterMutators.Value(second.Store, "counter", "c1"));
+        Assert.Equal(first.ClientId, second.ClientId);
+        Assert.Equal([1UL, 2UL], second.Pending().Select(m => m.Seq));
+        await second.DisposeAsync();
+
+        var third = new Replica(CounterMutators.Table);
+        await third.OpenAsync(memory);
+        Assert.Equal([held, early], third.Pending().Select(m => m.Id));
+        await third.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_snapshot_abandoned_half_way_changes_nothing_and_does_not_hold_compaction_back()
+    {
+        var memory = new MemoryPersistence();
+        var replica = new Replica(CounterMutators.Table);
+        await replica.OpenAsync(memory, new JournalOptions { CompactionThresholdBytes = 1024 });
+        replica.ApplyServerChanges([new EntityWrite("counter", "c1", CounterMutators.Counter(1))], 1, []);
+        using (var load = replica.BeginSnapshot())
+        {
+            for (var i = 0; i < 2000; i++)
+            {
+                load.Add("counter", $"s{i}", CounterMutators.Counter(i));
+            }
+
+            // The download failed: disposed without Complete.
+        }
+
+        Assert.Equal(1UL, replica.Cursor);
+        Assert.Equal(1, replica.Store.Count("counter"));
+        for (var i = 0; i < 50; i++)
+        {
+            replica.Mutate("counter.add", CounterMutators.Args("""{"id":"c1","n":1}"""));
+        }
+
+        await replica.DisposeAsync();
+        Assert.True(replica.JournalCompactions > 0);
+        Assert.True(memory.Length < 20_000, $"the journal is {memory.Length} bytes: the abandoned snapshot's chunks should have been compacted away");
+
+        var restarted = new Replica(CounterMutators.Table);
+        await restarted.OpenAsync(memory);
+        Assert.Equal(1UL, restarted.Cursor);
+        Assert.Equal(51, CounterMutators.Value(restarted.Store, "counter", "c1"));
+        Assert.Equal(1, restarted.Store.Count("counter"));
+        await restarted.DisposeAsync();
+    }
+}
