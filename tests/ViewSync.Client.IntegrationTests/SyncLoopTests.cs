@@ -195,6 +195,34 @@ public sealed class SyncLoopTests
         }
     }
 
+    [Fact]
+    public async Task A_snapshot_far_larger_than_the_answer_limit_streams_in_entity_by_entity()
+    {
+        await using var server = await ServerHost.StartAsync();
+        await using (var writer = Clients.Create(server, live: false, configure: o => o.AutomaticSync = false))
+        {
+            await writer.StartAsync();
+            for (var i = 0; i < 2000; i++)
+            {
+                writer.Db().TodoItems.Create(new TodoItem($"t{i:D4}", new string('s', 2500), false));
+            }
+
+            await writer.SyncAsync();
+        }
+
+        // 5 MB of entities, read with a 64 KiB limit: it applies to each entity, not to the snapshot.
+        await using var reader = Clients.Create(server, live: false, configure: o =>
+        {
+            o.AutomaticSync = false;
+            o.MaxResponseBytes = 64 * 1024;
+        });
+        await reader.StartAsync();
+        await reader.SyncAsync();
+
+        Assert.Equal(2000, reader.Store.Count("todo"));
+        Assert.Equal((await server.Engine.SnapshotAsync("user:1")).Cursor, reader.Cursor);
+    }
+
     /// <summary>A transport wrapper that drops the cursor from every <c>ok</c> push result, as the Go engine does for cursor 0.</summary>
     private sealed class CursorlessPushes(ISyncTransport inner) : ISyncTransport
     {
@@ -208,6 +236,6 @@ public sealed class SyncLoopTests
 
         public Task<TransportResult<PullResponse>> PullAsync(PullRequest request, CancellationToken cancellationToken) => inner.PullAsync(request, cancellationToken);
 
-        public Task<TransportResult<SnapshotResponse>> SnapshotAsync(SnapshotRequest request, CancellationToken cancellationToken) => inner.SnapshotAsync(request, cancellationToken);
+        public Task<TransportResult<SnapshotSummary>> SnapshotAsync(SnapshotRequest request, ISnapshotSink sink, CancellationToken cancellationToken) => inner.SnapshotAsync(request, sink, cancellationToken);
     }
 }

@@ -69,7 +69,7 @@ public class TransportTests
         await using var server = await ScriptedServer.StartAsync(Answer(status, """{"code":"some_code","error":"why"}"""));
         using var http = server.CreateClient();
 
-        var result = await new RefitSyncTransport(http).SnapshotAsync(new SnapshotRequest { Scope = "s" }, CancellationToken.None);
+        var result = await new RefitSyncTransport(http).SnapshotAsync(new SnapshotRequest { Scope = "s" }, new CollectingSink(), CancellationToken.None);
 
         Assert.Equal(outcome, result.Outcome);
         Assert.Equal((HttpStatusCode)status, result.StatusCode);

@@ -538,7 +538,28 @@ public sealed partial class SyncClient : IAsyncDisposable
 
     private async Task SnapshotAsync(CancellationToken cancellationToken)
     {
-        var result = await _transport.SnapshotAsync(new SnapshotRequest { Scope = Replica.Scope }, cancellationToken).ConfigureAwait(false);
+        // Each entity is recorded in the journal as it arrives; the snapshot replaces the confirmed state only once whole.
+        SnapshotLoad load;
+        TransportResult<SnapshotSummary> result;
+        try
+        {
+            load = Replica.BeginSnapshot();
+        }
+        catch (IOException e)
+        {
+            throw RecordingFailed(e);
+        }
+
+        using var loading = load;
+        try
+        {
+            result = await _transport.SnapshotAsync(new SnapshotRequest { Scope = Replica.Scope }, load, cancellationToken).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            throw RecordingFailed(e);
+        }
+
         if (!result.IsSuccess)
         {
             throw SyncFailure.From("snapshot", result);
@@ -546,19 +567,7 @@ public sealed partial class SyncClient : IAsyncDisposable
 
         var cursor = result.Value!.Cursor;
         var confirmed = Confirmed(cursor, upToDate: true);
-        await PersistOrFailAsync(async () =>
-        {
-            using var load = Replica.BeginSnapshot();
-            foreach (var (entity, ids) in result.Value.Data ?? new Dictionary<string, IReadOnlyDictionary<string, JsonElement>>())
-            {
-                foreach (var (id, value) in ids ?? new Dictionary<string, JsonElement>())
-                {
-                    load.Add(entity, id, JsonMarshal.GetRawUtf8Value(value).ToArray());
-                }
-            }
-
-            await DispatchAsync(() => load.Complete(cursor, confirmed)).ConfigureAwait(false);
-        }).ConfigureAwait(false);
+        await PersistOrFailAsync(() => DispatchAsync(() => load.Complete(cursor, confirmed))).ConfigureAwait(false);
         using (_stateGate.EnterScope())
         {
             _snapshotTaken = true;
@@ -588,9 +597,12 @@ public sealed partial class SyncClient : IAsyncDisposable
         }
         catch (IOException e)
         {
-            throw new SyncFailure(new SyncError(SyncErrorKind.Persistence, $"Recording server state in the journal failed, so it was not applied: {e.Message}", e), null, transient: true);
+            throw RecordingFailed(e);
         }
     }
+
+    private static SyncFailure RecordingFailed(IOException e) =>
+        new(new SyncError(SyncErrorKind.Persistence, $"Recording server state in the journal failed, so it was not applied: {e.Message}", e), null, transient: true);
 
     /// <summary>A ViewSync change becomes a store write; other payloads (a Go server's own data) are skipped.</summary>
     private EntityWrite? ToWrite(Change change)

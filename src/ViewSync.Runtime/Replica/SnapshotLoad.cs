@@ -7,7 +7,7 @@ namespace ViewSync;
 /// recorded in chunks; <see cref="Complete"/> replaces the confirmed state, moves the cursor and rebases the
 /// pending mutations in one step. Disposing it before then abandons it and changes nothing.
 /// </summary>
-public sealed class SnapshotLoad : IDisposable
+public sealed class SnapshotLoad : Transport.ISnapshotSink, IDisposable
 {
     private readonly Replica _replica;
     private readonly JournalSnapshotWriter? _writer;

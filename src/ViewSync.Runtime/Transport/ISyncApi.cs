@@ -24,10 +24,4 @@ public interface ISyncApi
     [Post("/pull")]
     Task<IApiResponse<PullResponse>> PullAsync([Body] PullRequest request, CancellationToken cancellationToken);
 
-    /// <summary><c>POST {BaseUrl}/snapshot</c>.</summary>
-    /// <param name="request">The scope.</param>
-    /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>The response, with its status code and headers.</returns>
-    [Post("/snapshot")]
-    Task<IApiResponse<SnapshotResponse>> SnapshotAsync([Body] SnapshotRequest request, CancellationToken cancellationToken);
 }

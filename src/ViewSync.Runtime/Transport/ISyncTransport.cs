@@ -22,9 +22,13 @@ public interface ISyncTransport
     /// <returns>The result.</returns>
     Task<TransportResult<PullResponse>> PullAsync(PullRequest request, CancellationToken cancellationToken);
 
-    /// <summary>Sends <c>/snapshot</c>.</summary>
+    /// <summary>
+    /// Takes a snapshot of a scope, handing each entity to <paramref name="sink"/> as it is read, so no
+    /// snapshot is ever held whole. After a failure the sink may have seen part of it: discard that.
+    /// </summary>
     /// <param name="request">The scope.</param>
+    /// <param name="sink">Receives every entity.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
-    /// <returns>The result.</returns>
-    Task<TransportResult<SnapshotResponse>> SnapshotAsync(SnapshotRequest request, CancellationToken cancellationToken);
+    /// <returns>The cursor the snapshot is at, or why it failed.</returns>
+    Task<TransportResult<SnapshotSummary>> SnapshotAsync(SnapshotRequest request, ISnapshotSink sink, CancellationToken cancellationToken);
 }

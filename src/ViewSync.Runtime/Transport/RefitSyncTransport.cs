@@ -8,7 +8,8 @@ namespace ViewSync.Transport;
 /// <summary>
 /// The HTTP transport: Refit in generated-only mode over a caller-supplied <see cref="HttpClient"/>
 /// whose <see cref="HttpClient.BaseAddress"/> is the sync prefix (e.g. <c>http://127.0.0.1:5000/_sync/</c>).
-/// JSON goes through <see cref="ProtocolJsonContext"/>: no reflection.
+/// JSON goes through <see cref="ProtocolJsonContext"/>: no reflection. Snapshots are read as a stream
+/// (<see cref="SnapshotStreamReader"/>), entity by entity, so the size limit applies per entity, not to the snapshot.
 /// </summary>
 public sealed class RefitSyncTransport : ISyncTransport
 {
@@ -16,10 +17,12 @@ public sealed class RefitSyncTransport : ISyncTransport
     public const long DefaultMaxResponseBytes = 256L << 20;
 
     private readonly ISyncApi _api;
+    private readonly HttpClient _http;
+    private readonly long _maxResponseBytes;
 
     /// <summary>Creates the transport.</summary>
     /// <param name="httpClient">The client; its base address must be the sync prefix. Timeouts and handlers are the caller's.</param>
-    /// <param name="maxResponseBytes">Answers larger than this are reported as malformed instead of read.</param>
+    /// <param name="maxResponseBytes">Push and pull answers, and single entities of a snapshot, larger than this are reported as malformed instead of read.</param>
     /// <exception cref="ArgumentException">The client has no base address.</exception>
     public RefitSyncTransport(HttpClient httpClient, long maxResponseBytes = DefaultMaxResponseBytes)
     {
@@ -30,6 +33,8 @@ public sealed class RefitSyncTransport : ISyncTransport
             throw new ArgumentException("The HttpClient needs a BaseAddress: the sync prefix, e.g. http://127.0.0.1:5000/_sync/.", nameof(httpClient));
         }
 
+        _http = httpClient;
+        _maxResponseBytes = maxResponseBytes;
         _api = RestService.ForGenerated<ISyncApi>(httpClient, new RefitSettings { ContentSerializer = new BoundedJsonContentSerializer(maxResponseBytes) });
     }
 
@@ -42,8 +47,59 @@ public sealed class RefitSyncTransport : ISyncTransport
         SendAsync(ct => _api.PullAsync(request, ct), cancellationToken);
 
     /// <inheritdoc />
-    public Task<TransportResult<SnapshotResponse>> SnapshotAsync(SnapshotRequest request, CancellationToken cancellationToken) =>
-        SendAsync(ct => _api.SnapshotAsync(request, ct), cancellationToken);
+    public async Task<TransportResult<SnapshotSummary>> SnapshotAsync(SnapshotRequest request, ISnapshotSink sink, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(sink);
+        try
+        {
+            using var message = new HttpRequestMessage(HttpMethod.Post, "snapshot")
+            {
+                Content = System.Net.Http.Json.JsonContent.Create(request, ProtocolJsonContext.Default.SnapshotRequest),
+            };
+            using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                var body = await ReadBoundedAsync(response.Content, 64 * 1024, cancellationToken).ConfigureAwait(false);
+                return Failure<SnapshotSummary>(response.StatusCode, body, RetryAfter(response.Headers.RetryAfter), null);
+            }
+
+            await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            var summary = await SnapshotStreamReader.ReadAsync(stream, sink, _maxResponseBytes, cancellationToken).ConfigureAwait(false);
+            return new TransportResult<SnapshotSummary> { Outcome = TransportOutcome.Success, StatusCode = response.StatusCode, Value = summary };
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (OperationCanceledException e)
+        {
+            return new TransportResult<SnapshotSummary> { Outcome = TransportOutcome.Timeout, Exception = e };
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException)
+        {
+            // Refused, reset, or cut off in the middle of the stream.
+            return new TransportResult<SnapshotSummary> { Outcome = TransportOutcome.NetworkError, Exception = e };
+        }
+        catch (JsonException e)
+        {
+            return new TransportResult<SnapshotSummary> { Outcome = TransportOutcome.MalformedResponse, StatusCode = HttpStatusCode.OK, Exception = e };
+        }
+    }
+
+    private static async Task<string> ReadBoundedAsync(HttpContent content, int limit, CancellationToken cancellationToken)
+    {
+        await using var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        var buffer = new byte[limit];
+        var filled = 0;
+        int read;
+        while (filled < limit && (read = await stream.ReadAsync(buffer.AsMemory(filled), cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            filled += read;
+        }
+
+        return System.Text.Encoding.UTF8.GetString(buffer, 0, filled);
+    }
 
     private static async Task<TransportResult<T>> SendAsync<T>(Func<CancellationToken, Task<IApiResponse<T>>> send, CancellationToken cancellationToken)
         where T : class
@@ -104,6 +160,13 @@ public sealed class RefitSyncTransport : ISyncTransport
                 };
         }
 
+        return Failure<T>(status, (response.Error as ApiException)?.Content, retryAfter, response.Error);
+    }
+
+    /// <summary>A non-success answer, classified by its status, with the protocol's error body when it has one.</summary>
+    private static TransportResult<T> Failure<T>(HttpStatusCode status, string? body, TimeSpan? retryAfter, Exception? exception)
+        where T : class
+    {
         var outcome = (int)status switch
         {
             410 => TransportOutcome.CursorTooOld,
@@ -117,9 +180,9 @@ public sealed class RefitSyncTransport : ISyncTransport
         {
             Outcome = outcome,
             StatusCode = status,
-            Error = ParseError((response.Error as ApiException)?.Content),
+            Error = ParseError(body),
             RetryAfter = retryAfter,
-            Exception = response.Error,
+            Exception = exception,
         };
     }
 
@@ -140,9 +203,10 @@ public sealed class RefitSyncTransport : ISyncTransport
         }
     }
 
-    private static TimeSpan? RetryAfter<T>(IApiResponse<T> response)
+    private static TimeSpan? RetryAfter<T>(IApiResponse<T> response) => RetryAfter(response.Headers?.RetryAfter);
+
+    private static TimeSpan? RetryAfter(System.Net.Http.Headers.RetryConditionHeaderValue? header)
     {
-        var header = response.Headers?.RetryAfter;
         if (header?.Delta is { } delta)
         {
             return delta;

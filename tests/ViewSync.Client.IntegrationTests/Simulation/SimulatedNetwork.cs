@@ -101,10 +101,38 @@ internal sealed class SimulatedNetwork(ISyncEngine engine, Random random)
             network.SendAsync(online(), request, Json.PullRequest, Json.PullResponse,
                 r => network.EngineOf.PullAsync(r.Scope, r.Cursor, r.Limit == 0 ? PullRequest.DefaultLimit : r.Limit, cancellationToken));
 
-        public Task<TransportResult<SnapshotResponse>> SnapshotAsync(SnapshotRequest request, CancellationToken cancellationToken) =>
-            network.SendAsync(online(), request, Json.SnapshotRequest, Json.SnapshotResponse,
+        /// <summary>Streams the engine's snapshot into the sink; a faulty network may cut it off half way.</summary>
+        public async Task<TransportResult<SnapshotSummary>> SnapshotAsync(SnapshotRequest request, ISnapshotSink sink, CancellationToken cancellationToken)
+        {
+            var result = await network.SendAsync(online(), request, Json.SnapshotRequest, Json.SnapshotResponse,
                 r => network.EngineOf.SnapshotAsync(r.Scope, cancellationToken));
+            if (!result.IsSuccess)
+            {
+                return Failure<SnapshotSummary>(result.Outcome, (int?)result.StatusCode) with { Error = result.Error };
+            }
+
+            var entities = result.Value!.Data.SelectMany(t => t.Value.Select(e => (Entity: t.Key, Id: e.Key, e.Value))).ToList();
+            var cutAt = network.Faulty && network.Random.Next(10) == 0 ? network.Random.Next(entities.Count + 1) : -1;
+            for (var i = 0; i < entities.Count; i++)
+            {
+                if (i == cutAt)
+                {
+                    return Failure<SnapshotSummary>(TransportOutcome.NetworkError);
+                }
+
+                sink.Add(entities[i].Entity, entities[i].Id, System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(entities[i].Value).ToArray());
+            }
+
+            return new TransportResult<SnapshotSummary>
+            {
+                Outcome = TransportOutcome.Success,
+                StatusCode = System.Net.HttpStatusCode.OK,
+                Value = new SnapshotSummary { Cursor = result.Value.Cursor, Entities = entities.Count },
+            };
+        }
     }
 
     private ISyncEngine EngineOf => engine;
+
+    private Random Random => random;
 }
