@@ -32,4 +32,14 @@ public interface ISyncEngine
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The snapshot.</returns>
     Task<SnapshotResponse> SnapshotAsync(string scope, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes a scope's snapshot (<c>{"data": {...}, "cursor": n}</c>) to <paramref name="output"/> as it reads it
+    /// from storage, so memory stays bounded by one entity however large the scope is.
+    /// </summary>
+    /// <param name="scope">The scope; empty means <see cref="Scopes.Default"/>.</param>
+    /// <param name="output">Where to write the JSON (an HTTP response body).</param>
+    /// <param name="cancellationToken">Cancels the read and the writes.</param>
+    /// <returns>The cursor the snapshot is at.</returns>
+    Task<ulong> WriteSnapshotAsync(string scope, Stream output, CancellationToken cancellationToken = default);
 }

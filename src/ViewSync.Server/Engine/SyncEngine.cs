@@ -83,7 +83,7 @@ public sealed partial class SyncEngine : ISyncEngine, IAsyncDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, PullRequest.MaxLimit);
-        var page = await _storage.ReadLogAsync(Scopes.Normalize(scope), cursor, limit, cancellationToken).ConfigureAwait(false);
+        var page = await _storage.ReadLogAsync(Scopes.Normalize(scope), cursor, limit, _options.MaxPageBytes, cancellationToken).ConfigureAwait(false);
         if (cursor < page.TrimmedThrough)
         {
             throw new CursorTooOldException(cursor, page.TrimmedThrough);
@@ -96,21 +96,59 @@ public sealed partial class SyncEngine : ISyncEngine, IAsyncDisposable
     /// <inheritdoc />
     public async Task<SnapshotResponse> SnapshotAsync(string scope, CancellationToken cancellationToken = default)
     {
-        var state = await _storage.ReadStateAsync(Scopes.Normalize(scope), cancellationToken).ConfigureAwait(false);
-        var data = new Dictionary<string, IReadOnlyDictionary<string, JsonElement>>(StringComparer.Ordinal);
-        foreach (var (entity, ids) in state.Entities)
+        var data = new Dictionary<string, Dictionary<string, JsonElement>>(StringComparer.Ordinal);
+        var head = await _storage.ReadStateAsync(Scopes.Normalize(scope), (entity, id, json) =>
         {
-            var values = new Dictionary<string, JsonElement>(ids.Count, StringComparer.Ordinal);
-            foreach (var (id, json) in ids)
+            if (!data.TryGetValue(entity, out var values))
             {
-                var reader = new Utf8JsonReader(json.Span);
-                values[id] = JsonElement.ParseValue(ref reader);
+                data[entity] = values = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
             }
 
-            data[entity] = values;
+            var reader = new Utf8JsonReader(json.Span);
+            values[id] = JsonElement.ParseValue(ref reader);
+            return ValueTask.CompletedTask;
+        }, cancellationToken).ConfigureAwait(false);
+        return new SnapshotResponse { Data = data.ToDictionary(e => e.Key, e => (IReadOnlyDictionary<string, JsonElement>)e.Value, StringComparer.Ordinal), Cursor = head };
+    }
+
+    /// <inheritdoc />
+    public async Task<ulong> WriteSnapshotAsync(string scope, Stream output, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        await using var writer = new Utf8JsonWriter(output);
+        writer.WriteStartObject();
+        writer.WriteStartObject("data");
+        string? current = null;
+        var head = await _storage.ReadStateAsync(Scopes.Normalize(scope), async (entity, id, json) =>
+        {
+            if (!string.Equals(entity, current, StringComparison.Ordinal))
+            {
+                if (current is not null)
+                {
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteStartObject(entity);
+                current = entity;
+            }
+
+            writer.WritePropertyName(id);
+            writer.WriteRawValue(json.Span, skipInputValidation: true);
+            if (writer.BytesPending >= SnapshotFlushBytes)
+            {
+                await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }, cancellationToken).ConfigureAwait(false);
+        if (current is not null)
+        {
+            writer.WriteEndObject();
         }
 
-        return new SnapshotResponse { Data = data, Cursor = state.Head };
+        writer.WriteEndObject();
+        writer.WriteNumber("cursor", head);
+        writer.WriteEndObject();
+        await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return head;
     }
 
     /// <summary>Deletes log entries older than <see cref="SyncEngineOptions.Retention"/>; does nothing without one.</summary>
@@ -123,6 +161,9 @@ public sealed partial class SyncEngine : ISyncEngine, IAsyncDisposable
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _storage.DisposeAsync();
+
+    /// <summary>A snapshot is handed to the output in pieces of about this size.</summary>
+    private const int SnapshotFlushBytes = 64 * 1024;
 
     private MutationOutcome Run(Mutation mutation, IEntityReader state)
     {

@@ -20,4 +20,13 @@ public sealed class SyncEngineOptions
 
     /// <summary>Where to log; null logs nothing.</summary>
     public ILoggerFactory? LoggerFactory { get; set; }
+
+    /// <summary>The default <see cref="MaxPageBytes"/>: 4 MiB.</summary>
+    public const long DefaultMaxPageBytes = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// The most entity bytes one pull page carries, besides the client's count limit; a page always holds at
+    /// least one change, so a scope of large entities never needs one huge answer. Default: 4 MiB.
+    /// </summary>
+    public long MaxPageBytes { get; set; } = DefaultMaxPageBytes;
 }

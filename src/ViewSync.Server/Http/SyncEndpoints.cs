@@ -112,9 +112,31 @@ internal static partial class SyncEndpoints
             }
 
             var scope = await AuthorizeAsync(options, context, request.Scope).ConfigureAwait(false);
-            return scope is null
-                ? Forbidden(Scopes.Normalize(request.Scope))
-                : Ok(await engine.SnapshotAsync(scope, ct).ConfigureAwait(false), Json.SnapshotResponse);
+            if (scope is null)
+            {
+                return Forbidden(Scopes.Normalize(request.Scope));
+            }
+
+            // Streamed from storage as it is read: a scope larger than memory is never one buffered answer.
+            return async response =>
+            {
+                response.StatusCode = StatusCodes.Status200OK;
+                response.ContentType = "application/json";
+                try
+                {
+                    await engine.WriteSnapshotAsync(scope, response.Body, ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    // The client went away.
+                }
+                catch (Exception e) when (response.HasStarted)
+                {
+                    // Half an answer is out: cut the connection so the client sees a broken snapshot, not a short one.
+                    LogFailure(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SyncEndpoints).FullName!), e, context.Request.Path);
+                    context.Abort();
+                }
+            };
         }).ConfigureAwait(false);
     }
 

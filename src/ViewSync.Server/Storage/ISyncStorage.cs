@@ -28,19 +28,27 @@ public interface ISyncStorage : IAsyncDisposable
     /// <returns>The result, recorded or new.</returns>
     Task<StoredResult> ApplyOnceAsync(string scope, string mutationId, Func<IEntityReader, MutationOutcome> run, DateTimeOffset time, CancellationToken cancellationToken = default);
 
-    /// <summary>Reads a page of a scope's log after <paramref name="after"/>.</summary>
+    /// <summary>Reads a page of a scope's log after <paramref name="after"/>, bounded by count and by bytes.</summary>
     /// <param name="scope">The scope.</param>
     /// <param name="after">Entries with a greater cursor are returned.</param>
     /// <param name="limit">The most entries to return.</param>
+    /// <param name="maxBytes">
+    /// The most entity bytes to return: the page stops before the entry that would pass it (and says it has
+    /// more), but always holds at least one entry, so a scope of large entities still moves.
+    /// </param>
     /// <param name="cancellationToken">Cancels the read.</param>
     /// <returns>The page.</returns>
-    Task<LogPage> ReadLogAsync(string scope, ulong after, int limit, CancellationToken cancellationToken = default);
+    Task<LogPage> ReadLogAsync(string scope, ulong after, int limit, long maxBytes, CancellationToken cancellationToken = default);
 
-    /// <summary>Reads every entity of a scope, with the head it is consistent with.</summary>
+    /// <summary>
+    /// Reads every entity of a scope, grouped by entity name, handing each to <paramref name="entity"/> as it is
+    /// read (so a scope larger than memory can be written out), and returns the head the entities are consistent with.
+    /// </summary>
     /// <param name="scope">The scope.</param>
+    /// <param name="entity">Called once per entity, in entity-name order: name, id, JSON (valid during the call).</param>
     /// <param name="cancellationToken">Cancels the read.</param>
-    /// <returns>The state.</returns>
-    Task<ScopeState> ReadStateAsync(string scope, CancellationToken cancellationToken = default);
+    /// <returns>The head cursor the entities are consistent with.</returns>
+    Task<ulong> ReadStateAsync(string scope, Func<string, string, ReadOnlyMemory<byte>, ValueTask> entity, CancellationToken cancellationToken = default);
 
     /// <summary>Deletes log entries recorded before <paramref name="before"/>, remembering per scope how far it trimmed. State is never trimmed.</summary>
     /// <param name="before">The cut-off time.</param>

@@ -66,9 +66,10 @@ public sealed class InMemorySyncStorage : ISyncStorage
     }
 
     /// <inheritdoc />
-    public Task<LogPage> ReadLogAsync(string scope, ulong after, int limit, CancellationToken cancellationToken = default)
+    public Task<LogPage> ReadLogAsync(string scope, ulong after, int limit, long maxBytes, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
         cancellationToken.ThrowIfCancellationRequested();
         using var scopeLock = _gate.EnterScope();
         var trimmed = _trimmed.GetValueOrDefault(scope);
@@ -78,28 +79,50 @@ public sealed class InMemorySyncStorage : ISyncStorage
         }
 
         var start = FirstAfter(log, after);
-        var count = Math.Min(limit, log.Count - start);
+        var count = 0;
+        var bytes = 0L;
+        while (start + count < log.Count && count < limit)
+        {
+            var size = log[start + count].Value?.Length ?? 0;
+            if (count > 0 && bytes + size > maxBytes)
+            {
+                break;
+            }
+
+            bytes += size;
+            count++;
+        }
+
         return Task.FromResult(new LogPage(log.GetRange(start, count), start + count < log.Count, _head, trimmed));
     }
 
     /// <inheritdoc />
-    public Task<ScopeState> ReadStateAsync(string scope, CancellationToken cancellationToken = default)
+    public async Task<ulong> ReadStateAsync(string scope, Func<string, string, ReadOnlyMemory<byte>, ValueTask> entity, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(entity);
         cancellationToken.ThrowIfCancellationRequested();
-        using var scopeLock = _gate.EnterScope();
-        var entities = new Dictionary<string, IReadOnlyDictionary<string, ReadOnlyMemory<byte>>>(StringComparer.Ordinal);
-        if (_state.TryGetValue(scope, out var types))
+        // The values are never changed in place, so references taken under the lock stay a consistent view.
+        List<(string Entity, string Id, byte[] Json)> rows = [];
+        ulong head;
+        using (_gate.EnterScope())
         {
-            foreach (var (entity, ids) in types)
+            head = _head;
+            if (_state.TryGetValue(scope, out var types))
             {
-                if (ids.Count > 0)
+                foreach (var (name, ids) in types.OrderBy(t => t.Key, StringComparer.Ordinal))
                 {
-                    entities[entity] = ids.ToDictionary(e => e.Key, e => (ReadOnlyMemory<byte>)e.Value, StringComparer.Ordinal);
+                    rows.AddRange(ids.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => (name, e.Key, e.Value)));
                 }
             }
         }
 
-        return Task.FromResult(new ScopeState(entities, _head));
+        foreach (var (name, id, json) in rows)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            await entity(name, id, json).ConfigureAwait(false);
+        }
+
+        return head;
     }
 
     /// <inheritdoc />

@@ -171,28 +171,33 @@ public sealed class SqliteSyncStorage : ISyncStorage
 
     /// <inheritdoc />
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="after"/> is 2^63 or more: cursors are stored as signed 64-bit integers.</exception>
-    public async Task<LogPage> ReadLogAsync(string scope, ulong after, int limit, CancellationToken cancellationToken = default)
+    public async Task<LogPage> ReadLogAsync(string scope, ulong after, int limit, long maxBytes, CancellationToken cancellationToken = default)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxBytes);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(after, (ulong)long.MaxValue);
         await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
         using var transaction = connection.BeginTransaction(deferred: true);
         var entries = new List<LogEntry>(Math.Min(limit, 1024));
+        var hasMore = false;
         using (var command = Command(transaction, "SELECT cursor, time, entity, id, op, value FROM log WHERE scope = $scope AND cursor > $after ORDER BY cursor LIMIT $limit",
             ("$scope", scope), ("$after", (long)after), ("$limit", limit + 1)))
         using (var reader = command.ExecuteReader())
         {
+            var bytes = 0L;
             while (reader.Read())
             {
+                var size = reader.IsDBNull(5) ? 0 : reader.GetBytes(5, 0, null, 0, 0);
+                if (entries.Count == limit || (entries.Count > 0 && bytes + size > maxBytes))
+                {
+                    hasMore = true;
+                    break;
+                }
+
+                bytes += size;
                 entries.Add(new LogEntry((ulong)reader.GetInt64(0), scope, DateTimeOffset.Parse(reader.GetString(1), System.Globalization.CultureInfo.InvariantCulture),
                     reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.IsDBNull(5) ? null : (byte[])reader.GetValue(5)));
             }
-        }
-
-        var hasMore = entries.Count > limit;
-        if (hasMore)
-        {
-            entries.RemoveAt(entries.Count - 1);
         }
 
         var head = (ulong)Scalar<long>(transaction, "SELECT cursor FROM head WHERE id = 1");
@@ -202,29 +207,25 @@ public sealed class SqliteSyncStorage : ISyncStorage
     }
 
     /// <inheritdoc />
-    public async Task<ScopeState> ReadStateAsync(string scope, CancellationToken cancellationToken = default)
+    public async Task<ulong> ReadStateAsync(string scope, Func<string, string, ReadOnlyMemory<byte>, ValueTask> entity, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(entity);
         await using var connection = await OpenReaderAsync(cancellationToken).ConfigureAwait(false);
+        // One read transaction: the head and the rows are one consistent view, however long the caller takes.
         using var transaction = connection.BeginTransaction(deferred: true);
-        var entities = new Dictionary<string, Dictionary<string, ReadOnlyMemory<byte>>>(StringComparer.Ordinal);
+        var head = (ulong)Scalar<long>(transaction, "SELECT cursor FROM head WHERE id = 1");
         using (var command = Command(transaction, "SELECT entity, id, value FROM entities WHERE scope = $scope ORDER BY entity, id", ("$scope", scope)))
         using (var reader = command.ExecuteReader())
         {
             while (reader.Read())
             {
-                var entity = reader.GetString(0);
-                if (!entities.TryGetValue(entity, out var ids))
-                {
-                    entities[entity] = ids = new Dictionary<string, ReadOnlyMemory<byte>>(StringComparer.Ordinal);
-                }
-
-                ids[reader.GetString(1)] = (byte[])reader.GetValue(2);
+                cancellationToken.ThrowIfCancellationRequested();
+                await entity(reader.GetString(0), reader.GetString(1), (byte[])reader.GetValue(2)).ConfigureAwait(false);
             }
         }
 
-        var head = (ulong)Scalar<long>(transaction, "SELECT cursor FROM head WHERE id = 1");
         transaction.Commit();
-        return new ScopeState(entities.ToDictionary(e => e.Key, e => (IReadOnlyDictionary<string, ReadOnlyMemory<byte>>)e.Value, StringComparer.Ordinal), head);
+        return head;
     }
 
     /// <inheritdoc />
