@@ -406,30 +406,39 @@ public sealed class Replica : IAsyncDisposable
         var overlay = Replay();
         var writes = overlay.Writes;
         var written = writes.Select(w => (w.Entity, w.Id)).ToHashSet();
-        var visible = new StoreSnapshot.Builder();
+        // Confirmed values and the replay's writes are never changed in place, so the visible store shares them: no copy of the scope.
+        var visible = new Dictionary<string, Dictionary<string, ReadOnlyMemory<byte>>>(StringComparer.Ordinal);
         foreach (var (entity, ids) in _confirmed.Image.Types)
         {
+            var table = new Dictionary<string, ReadOnlyMemory<byte>>(ids.Count, StringComparer.Ordinal);
             foreach (var (id, json) in ids)
             {
                 if (!written.Contains((entity, id)))
                 {
-                    visible.Add(entity, id, json.Span);
+                    table[id] = json;
                 }
             }
+
+            visible[entity] = table;
         }
 
         foreach (var write in writes)
         {
             if (write.Json is { } json)
             {
-                visible.Add(write.Entity, write.Id, json.Span);
+                if (!visible.TryGetValue(write.Entity, out var table))
+                {
+                    visible[write.Entity] = table = new Dictionary<string, ReadOnlyMemory<byte>>(StringComparer.Ordinal);
+                }
+
+                table[write.Id] = json;
             }
         }
 
         ReactiveRuntime.StartBatch();
         try
         {
-            Store.Load(visible.Build());
+            Store.Load(StoreSnapshot.FromImmutable(visible.Select(t => new KeyValuePair<string, IEnumerable<KeyValuePair<string, ReadOnlyMemory<byte>>>>(t.Key, t.Value))));
             _optimistic = written;
             _pendingCount.Set(_queue.Count);
         }
