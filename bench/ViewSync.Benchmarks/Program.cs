@@ -4,7 +4,8 @@ using ViewSync.Benchmarks.Journal;
 
 if (args.Contains("--live-latency"))
 {
-    await LiveLatency.RunAsync();
+    var entities = Array.IndexOf(args, "--entities") is var at and >= 0 ? int.Parse(args[at + 1], System.Globalization.CultureInfo.InvariantCulture) : 0;
+    await LiveLatency.RunAsync(entities: entities);
     return;
 }
 
