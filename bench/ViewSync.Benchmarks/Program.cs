@@ -15,4 +15,10 @@ if (args.Contains("--journal-latency"))
     return;
 }
 
+if (args.Contains("--journal-breakdown"))
+{
+    await PageApplyBreakdown.RunAsync();
+    return;
+}
+
 BenchmarkSwitcher.FromAssembly(typeof(ClientBenchmarks).Assembly).Run(args);
