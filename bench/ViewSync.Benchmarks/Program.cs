@@ -18,6 +18,7 @@ if (args.Contains("--journal-latency"))
 if (args.Contains("--journal-breakdown"))
 {
     await PageApplyBreakdown.RunAsync();
+    await RestartBreakdown.RunAsync();
     return;
 }
 

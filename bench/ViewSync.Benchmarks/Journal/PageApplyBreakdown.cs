@@ -18,6 +18,11 @@ internal static class PageApplyBreakdown
 
     public static async Task RunAsync()
     {
+        if (Environment.GetCommandLineArgs().Contains("--restart-only"))
+        {
+            return;
+        }
+
         var rows = new List<(string Step, double[] Micros)>();
         int[] sizes = [1_000, 100_000];
         // A first pass at 1k, discarded, so every step below runs tier-1 (fully optimised) code.

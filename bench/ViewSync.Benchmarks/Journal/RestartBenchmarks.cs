@@ -43,6 +43,9 @@ public class RestartBenchmarks
         _rows = [.. Enumerable.Range(0, Rows).Select(i => ($"t{i}", JournalData.Todo(i, 0)))];
     }
 
+    /// <summary>The journal file the benchmarks read (after <see cref="Setup"/>).</summary>
+    public string JournalPath => _journal;
+
     [GlobalCleanup]
     public void Cleanup() => JournalData.DeleteDirectory(_directory);
 
