@@ -1,9 +1,24 @@
 using BenchmarkDotNet.Running;
 using ViewSync.Benchmarks;
+using ViewSync.Benchmarks.Journal;
 
 if (args.Contains("--live-latency"))
 {
-    await LiveLatency.RunAsync();
+    var entities = Array.IndexOf(args, "--entities") is var at and >= 0 ? int.Parse(args[at + 1], System.Globalization.CultureInfo.InvariantCulture) : 0;
+    await LiveLatency.RunAsync(entities: entities);
+    return;
+}
+
+if (args.Contains("--journal-latency"))
+{
+    await MutateLatency.RunAsync();
+    return;
+}
+
+if (args.Contains("--journal-breakdown"))
+{
+    await PageApplyBreakdown.RunAsync();
+    await RestartBreakdown.RunAsync();
     return;
 }
 

@@ -219,13 +219,19 @@ public sealed class FilePersistence : IPersistence
         _lock = null;
     }
 
-    /// <summary>A replacement journal in <c>journal.vsj.tmp</c>, renamed over the journal on commit.</summary>
-    private sealed class Rewrite : IPersistenceRewrite
+    /// <summary>
+    /// A replacement journal in <c>journal.vsj.tmp</c>, renamed over the journal on commit. <see cref="Prepare"/>
+    /// copies the tail written so far and flushes outside the journal's lock, so <see cref="Commit"/> (under
+    /// it) copies and flushes only the records appended since: appends wait about one small flush, not the
+    /// flush of the whole new file.
+    /// </summary>
+    private sealed class Rewrite : IPersistenceRewrite, IPersistenceRewritePrepare
     {
         private readonly FilePersistence _owner;
         private readonly string _path;
         private SafeFileHandle? _file;
         private long _length;
+        private long _copiedUpTo = -1; // old journal offset up to which the tail is copied already; -1: none
 
         public Rewrite(FilePersistence owner)
         {
@@ -240,41 +246,79 @@ public sealed class FilePersistence : IPersistence
             _length += bytes.Length;
         }
 
+        public void Prepare(long tailFrom)
+        {
+            var file = _file ?? throw new ObjectDisposedException(nameof(Rewrite));
+            if (_owner._journal is { } old)
+            {
+                _copiedUpTo = tailFrom;
+                CopyTailSoFar(old);
+                RandomAccess.FlushToDisk(file);
+                // Again: what arrived during that flush, so Commit finds little to copy and little to flush.
+                CopyTailSoFar(old);
+            }
+            else
+            {
+                RandomAccess.FlushToDisk(file);
+            }
+        }
+
         public long Commit(long tailFrom)
         {
             var file = _file ?? throw new ObjectDisposedException(nameof(Rewrite));
             if (_owner._journal is { } old)
             {
-                var tail = new byte[checked((int)(_owner._length - tailFrom))];
-                var read = 0;
-                while (read < tail.Length)
-                {
-                    var n = RandomAccess.Read(old, tail.AsSpan(read), tailFrom + read);
-                    if (n == 0)
-                    {
-                        throw new IOException($"The journal '{_owner._journalPath}' ended early while compacting.");
-                    }
-
-                    read += n;
-                }
-
-                Append(tail);
+                CopyTail(old, _copiedUpTo >= tailFrom ? _copiedUpTo : tailFrom, _owner._length);
             }
 
             RandomAccess.FlushToDisk(file);
+            SafeFileHandle? replaced;
             lock (_owner._handleGate)
             {
                 File.Move(_path, _owner._journalPath, overwrite: true);
                 _ = DirectoryFlush.Flush(_owner.DirectoryPath);
-                _owner._journal?.Dispose();
+                replaced = _owner._journal;
                 // The handle now names the journal: keep writing through it, no reopen that could fail.
                 _owner._journal = file;
                 _file = null;
                 Interlocked.Exchange(ref _owner._length, _length);
             }
 
+            // Closing the last handle of the replaced (now unlinked) file frees its blocks, milliseconds for a
+            // large journal: done on the thread pool, not under the journal's lock that appends wait for.
+            if (replaced is not null)
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static handle => handle.Dispose(), replaced, preferLocal: false);
+            }
+
             MarkUsed();
             return _length;
+        }
+
+        /// <summary>Copies the old journal from <see cref="_copiedUpTo"/> to its published length (bytes below it never change: it only grows, or is cut back to it).</summary>
+        private void CopyTailSoFar(SafeFileHandle old)
+        {
+            var upTo = Interlocked.Read(ref _owner._length);
+            CopyTail(old, _copiedUpTo, upTo);
+            _copiedUpTo = upTo;
+        }
+
+        private void CopyTail(SafeFileHandle old, long from, long to)
+        {
+            var tail = new byte[checked((int)(to - from))];
+            var read = 0;
+            while (read < tail.Length)
+            {
+                var n = RandomAccess.Read(old, tail.AsSpan(read), from + read);
+                if (n == 0)
+                {
+                    throw new IOException($"The journal '{_owner._journalPath}' ended early while compacting.");
+                }
+
+                read += n;
+            }
+
+            Append(tail);
         }
 
         public void Dispose()

@@ -412,6 +412,8 @@ internal sealed class ReplicaJournal : IAsyncDisposable
         }
 
         rewrite.Append(buffer.WrittenSpan);
+        // The bulk of the tail copy and of the flush happens here, outside the lock every append takes.
+        (rewrite as IPersistenceRewritePrepare)?.Prepare(checkpoint.Position);
         lock (_gate)
         {
             var length = rewrite.Commit(checkpoint.Position);

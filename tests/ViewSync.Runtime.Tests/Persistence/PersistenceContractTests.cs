@@ -74,6 +74,35 @@ public abstract class PersistenceContractTests
     }
 
     [Fact]
+    public async Task A_prepared_rewrite_keeps_what_was_appended_before_and_after_preparing()
+    {
+        var persistence = Open();
+        await persistence.OpenAsync();
+        using (var first = persistence.BeginRewrite())
+        {
+            first.Append("old|"u8);
+            first.Commit(0);
+        }
+
+        persistence.Append("a|"u8);
+        using (var compaction = persistence.BeginRewrite())
+        {
+            compaction.Append("NEW|"u8);
+            persistence.Append("b|"u8); // before the tail is copied outside the journal's lock
+            (compaction as IPersistenceRewritePrepare)?.Prepare(6);
+            persistence.Append("c|"u8); // after: only this is copied by the commit
+            Assert.Equal(8, compaction.Commit(6));
+        }
+
+        persistence.Append("d|"u8);
+        await persistence.DisposeAsync();
+
+        var reopened = Open();
+        Assert.Equal("NEW|b|c|d|"u8.ToArray(), (await reopened.OpenAsync()).Log.ToArray());
+        await reopened.DisposeAsync();
+    }
+
+    [Fact]
     public async Task A_rewrite_dropped_without_commit_changes_nothing()
     {
         var persistence = Open();
