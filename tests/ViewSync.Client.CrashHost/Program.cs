@@ -9,7 +9,7 @@ using ViewSync.Persistence;
 //   Creates todos forever, printing each id once its mutation is durable on disk. The test kills it at random.
 // Usage: live <sync base url> <persistence dir> <run> <seed>
 //   Syncs live and mutates in bursts, each a tight loop (KillWorkload steps, no flush), printing "m <step> <mutation id> ."
-//   as soon as each Mutate returns, "s <cursor> <ms>" after each sync cycle and "t <phase> <ms>" timings; between
+//   as soon as each Mutate returns, "s <cursor> <ms>" after each sync cycle, "w <ms> <step>" after a Mutate that took 20 ms or more and "t <phase> <ms>" timings; between
 //   bursts it waits until a sync cycle leaves at most Backlog mutations pending. The live kill test kills it at random.
 if (args.Length > 0 && args[0] == "live")
 {
@@ -40,6 +40,7 @@ for (var n = 0; ; n++)
 static async Task LiveAsync(Uri baseUrl, string directory, int run, int seed)
 {
     const int Backlog = 100;
+    const double SlowMutate = 20; // ms: a Mutate that took this long is reported ("w <ms> <step>")
     var main = DateTime.Now - Process.GetCurrentProcess().StartTime;
     var clock = Stopwatch.StartNew();
     var output = Console.Out;
@@ -70,6 +71,8 @@ static async Task LiveAsync(Uri baseUrl, string directory, int run, int seed)
         }
     };
     client.MutationRejected += (_, e) => Console.Error.WriteLine($"rejected {e.Mutation.Name} {e.Mutation.Id}: {e.Code}");
+    var journal = new FileInfo(Path.Combine(directory, FilePersistence.JournalFileName));
+    output.WriteLine($"t journal {(journal.Exists ? journal.Length : 0)}");
     await client.StartAsync();
     var db = new KillDb(client);
     output.WriteLine($"t open {clock.Elapsed.TotalMilliseconds:F0} {db.KillItems.Count()} {client.PendingCount.Peek()}");
@@ -87,8 +90,13 @@ static async Task LiveAsync(Uri baseUrl, string directory, int run, int seed)
         for (var end = n + bursts.Next(1, 400); n < end; n++)
         {
             var step = steps.Next();
+            var started = clock.Elapsed;
             var id = step.IsMake ? db.Mutate.Make(step.Id) : db.Mutate.Add(step.Id, step.Amount);
             output.WriteLine($"m {n} {id} .");
+            if (clock.Elapsed - started is { TotalMilliseconds: >= SlowMutate } took)
+            {
+                output.WriteLine($"w {took.TotalMilliseconds:F0} {n}");
+            }
         }
 
         // Then let the server catch up (a cycle that leaves little pending), as an app's bursts of edits would:
