@@ -9,7 +9,7 @@ using ViewSync.Persistence;
 //   Creates todos forever, printing each id once its mutation is durable on disk. The test kills it at random.
 // Usage: live <sync base url> <persistence dir> <run> <seed>
 //   Syncs live and mutates in bursts, each a tight loop (KillWorkload steps, no flush), printing "m <step> <mutation id> ."
-//   as soon as each Mutate returns, "s <cursor> <ms>" after each sync cycle, "w <ms> <step>" after a Mutate that took 20 ms or more and "t <phase> <ms>" timings; between
+//   as soon as each Mutate returns, "s <cursor> <ms>" after each sync cycle, "w <ms> <step> <gc pause ms> <compactions>" after a Mutate that took 20 ms or more and "t <phase> <ms>" timings; between
 //   bursts it waits until a sync cycle leaves at most Backlog mutations pending. The live kill test kills it at random.
 if (args.Length > 0 && args[0] == "live")
 {
@@ -40,7 +40,7 @@ for (var n = 0; ; n++)
 static async Task LiveAsync(Uri baseUrl, string directory, int run, int seed)
 {
     const int Backlog = 100;
-    const double SlowMutate = 20; // ms: a Mutate that took this long is reported ("w <ms> <step>")
+    const double SlowMutate = 20; // ms: a Mutate that took this long is reported
     var main = DateTime.Now - Process.GetCurrentProcess().StartTime;
     var clock = Stopwatch.StartNew();
     var output = Console.Out;
@@ -91,11 +91,14 @@ static async Task LiveAsync(Uri baseUrl, string directory, int run, int seed)
         {
             var step = steps.Next();
             var started = clock.Elapsed;
+            var paused = GC.GetTotalPauseDuration();
+            var compactions = client.Replica.JournalCompactions;
             var id = step.IsMake ? db.Mutate.Make(step.Id) : db.Mutate.Add(step.Id, step.Amount);
             output.WriteLine($"m {n} {id} .");
             if (clock.Elapsed - started is { TotalMilliseconds: >= SlowMutate } took)
             {
-                output.WriteLine($"w {took.TotalMilliseconds:F0} {n}");
+                // With what the garbage collector paused meanwhile, and whether a compaction committed.
+                output.WriteLine($"w {took.TotalMilliseconds:F0} {n} {(GC.GetTotalPauseDuration() - paused).TotalMilliseconds:F0} {client.Replica.JournalCompactions - compactions}");
             }
         }
 

@@ -116,7 +116,9 @@ public sealed class LiveKillTests(ITestOutputHelper output) : IDisposable
             $"first sync after Main {Stats(runs.Where(r => r.Sync is not null).Select(r => r.Sync!.Value))} ({runs.Count(r => r.Sync is not null)} runs got there); " +
             $"spawn to open, seen by the test {Stats(timings.Select(r => r.SpawnToOpen!.Value))}; pending mutations at open {Stats(timings.Select(r => (double)r.PendingAtOpen))}; " +
             $"journal KiB at open {Stats(timings.Select(r => r.JournalBytes / 1024.0))}");
-        output.WriteLine($"Mutate calls that took 20 ms or more: {runs.Sum(r => r.SlowMutates.Count)} (p50 / p90 / max {Stats(runs.SelectMany(r => r.SlowMutates.Select(w => w.Ms)))} ms; {runs.Sum(r => r.SlowMutates.Count(w => w.Step == 0))} of them a run's first)");
+        output.WriteLine($"Mutate calls that took 20 ms or more: {runs.Sum(r => r.SlowMutates.Count)} (p50 / p90 / max {Stats(runs.SelectMany(r => r.SlowMutates.Select(w => w.Ms)))} ms); " +
+            $"{runs.Sum(r => r.SlowMutates.Count(w => w.Step == 0))} a run's first call, {runs.Sum(r => r.SlowMutates.Count(w => w.Step > 0 && w.GcPause >= w.Ms / 2))} later ones at least half GC pause, " +
+            $"{runs.Sum(r => r.SlowMutates.Count(w => w.Compactions > 0))} during a compaction's commit");
         foreach (var run in runs)
         {
             output.WriteLine(run.ToString());
@@ -274,8 +276,12 @@ public sealed class LiveKillTests(ITestOutputHelper output) : IDisposable
                 case ["t", "sync", var ms]:
                     result.Sync = double.Parse(ms, CultureInfo.InvariantCulture);
                     break;
-                case ["w", var ms, var step]:
-                    result.SlowMutates.Add((double.Parse(ms, CultureInfo.InvariantCulture), int.Parse(step, CultureInfo.InvariantCulture)));
+                case ["w", var ms, var step, var gc, var compactions]:
+                    result.SlowMutates.Add(new SlowMutate(
+                        double.Parse(ms, CultureInfo.InvariantCulture),
+                        int.Parse(step, CultureInfo.InvariantCulture),
+                        double.Parse(gc, CultureInfo.InvariantCulture),
+                        int.Parse(compactions, CultureInfo.InvariantCulture)));
                     break;
                 case ["s", _, var ms]:
                     result.Cycles++;
@@ -457,7 +463,7 @@ public sealed class LiveKillTests(ITestOutputHelper output) : IDisposable
         public long JournalBytes { get; set; }
 
         /// <summary>How long each Mutate that took 20 ms or more took.</summary>
-        public List<(double Ms, int Step)> SlowMutates { get; } = [];
+        public List<SlowMutate> SlowMutates { get; } = [];
 
         /// <summary>Sync cycles the child completed.</summary>
         public int Cycles { get; set; }
@@ -469,7 +475,12 @@ public sealed class LiveKillTests(ITestOutputHelper output) : IDisposable
         public TimeSpan Lived { get; set; }
 
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-            $"run {Number} (seed {Seed}): killed {Moment} after {Lived.TotalMilliseconds:F0} ms; main {Main:F0}, open {Open:F0} ({JournalBytes / 1024} KiB journal, {PendingAtOpen} pending), first sync {Sync:F0}, last sync {LastSync:F0} ms; {Printed} returned; {Cycles} sync cycles; slow Mutate calls (ms at step) [{string.Join(", ", SlowMutates.Select(w => $"{w.Ms:F0}@{w.Step}"))}]");
+            $"run {Number} (seed {Seed}): killed {Moment} after {Lived.TotalMilliseconds:F0} ms; main {Main:F0}, open {Open:F0} ({JournalBytes / 1024} KiB journal, {PendingAtOpen} pending), first sync {Sync:F0}, last sync {LastSync:F0} ms; {Printed} returned; {Cycles} sync cycles; slow Mutate calls [{string.Join(", ", SlowMutates)}]");
+    }
+
+    private readonly record struct SlowMutate(double Ms, int Step, double GcPause, int Compactions)
+    {
+        public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Ms:F0} ms at step {Step} (GC {GcPause:F0} ms{(Compactions > 0 ? ", compaction" : "")})");
     }
 
     private sealed class Verdict
