@@ -6,11 +6,12 @@ using ViewSync.Client.CrashHost;
 using ViewSync.Persistence;
 
 // Usage: <sync base url> <persistence dir> <prefix>
-//   Creates todos forever, printing each id once its mutation is durable on disk. The test kills it at random.
+//   Creates todos forever, printing each id as soon as Create returns (no flush). The test kills it at random.
 // Usage: live <sync base url> <persistence dir> <run> <seed>
 //   Syncs live and mutates in bursts, each a tight loop (KillWorkload steps, no flush), printing "m <step> <mutation id> ."
-//   as soon as each Mutate returns, "s <cursor> <ms>" after each sync cycle, "w <ms> <step> <gc pause ms> <compactions>" after a Mutate that took 20 ms or more and "t <phase> <ms>" timings; between
-//   bursts it waits until a sync cycle leaves at most Backlog mutations pending. The live kill test kills it at random.
+//   as soon as each Mutate returns, "s <cursor> <ms>" after each sync cycle, "w <ms> <step> <gc pause ms> <compactions>"
+//   after a Mutate that took 20 ms or more, and "t <phase> ..." timings; between bursts it waits until a sync cycle
+//   leaves at most Backlog mutations pending. The live kill test kills it at random.
 if (args.Length > 0 && args[0] == "live")
 {
     await LiveAsync(new Uri(args[1]), args[2], int.Parse(args[3], CultureInfo.InvariantCulture), int.Parse(args[4], CultureInfo.InvariantCulture));
@@ -32,8 +33,7 @@ for (var n = 0; ; n++)
 {
     var id = $"{prefix}-{n}";
     db.TodoItems.Create(new TodoItem(id, "from a client that will be killed", false));
-    await client.FlushAsync();
-    Console.Out.WriteLine(id);
+    Console.Out.WriteLine(id); // no FlushAsync: a returned Create is in the journal as far as a killed process goes
     Console.Out.Flush();
 }
 
