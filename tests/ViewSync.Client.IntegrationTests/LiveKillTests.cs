@@ -14,12 +14,14 @@ namespace ViewSync.Client.IntegrationTests;
 
 /// <summary>
 /// SIGKILLs a client process (ViewSync.Client.CrashHost, <c>live</c> mode) again and again while it syncs live with a
-/// 50,000-entity store, mutates in a tight loop without ever flushing, and receives a second writer's changes. After
-/// the kills and a final restart: every mutation whose <c>Mutate</c> returned (the child printed its id) reached the
-/// server exactly once, the step in flight at each kill at most once, and the client's state equals the server's.
+/// 50,000-entity store, mutates in bursts of tight loops without ever flushing, and receives a second writer's changes
+/// (pushed through the engine as the client's output goes by, so it writes throughout). After the kills and a final
+/// restart: every mutation whose <c>Mutate</c> returned (the child printed its id) reached the server exactly once, the
+/// step in flight at each kill at most once, and the client's state equals the server's.
 /// </summary>
 /// <remarks>
-/// <c>VIEWSYNC_KILLS=N</c> runs N kills (default 20); <c>VIEWSYNC_KILL_SEED=S</c> replays a seed (printed on failure).
+/// <c>VIEWSYNC_KILLS=N</c> runs N kills (default 20); <c>VIEWSYNC_KILL_SEED=S</c> replays a seed's schedule (kill
+/// moments, steps and the second writer's choices; timing still varies). Both are printed with the totals.
 /// </remarks>
 public sealed class LiveKillTests(ITestOutputHelper output) : IDisposable
 {
