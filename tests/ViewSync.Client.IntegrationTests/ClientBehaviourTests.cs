@@ -132,6 +132,42 @@ public sealed class ClientBehaviourTests
     }
 
     [Fact]
+    public async Task Writes_that_keep_coming_during_a_push_go_in_the_next_cycle_so_the_pull_is_not_held_back()
+    {
+        await using var server = await ServerHost.StartAsync();
+        SyncClient? client = null;
+        var requests = new List<string>();
+        var writes = 0;
+        // The app writes while each push is on the wire, faster than the server answers (up to 20 times).
+        using var handler = new RecordingHandler(request =>
+        {
+            var endpoint = request.RequestUri!.AbsolutePath.Split('/')[^1];
+            requests.Add(endpoint);
+            if (endpoint == "push" && writes < 20)
+            {
+                writes++;
+                client!.Db().TodoItems.Create(new TodoItem($"during-{writes}", "Made while a push was on the wire", false));
+            }
+        })
+        { InnerHandler = new HttpClientHandler() };
+        using var http = new HttpClient(handler) { BaseAddress = new Uri(server.Root, "_sync/") };
+        await using (client = Clients.Create(server, live: false, configure: o => { o.AutomaticSync = false; o.HttpClient = http; }))
+        {
+            await client.StartAsync();
+            client.Db().TodoItems.Create(new TodoItem("first", "Made before the cycle", false));
+
+            await client.SyncAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+            // One cycle pushes what was waiting when it started, then pulls; what was made meanwhile waits for the next.
+            Assert.Equal(["snapshot", "push", "pull"], requests);
+            Assert.Equal(1, client.PendingCount.Peek());
+            await client.SyncAsync().WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.Equal(["snapshot", "push", "pull", "push", "pull"], requests);
+            Assert.Equal(["during-1", "first"], (await server.Engine.SnapshotAsync("user:1")).Data["todo"].Keys.Order());
+        }
+    }
+
+    [Fact]
     public async Task Status_signals_and_events_follow_the_connection()
     {
         int port;
@@ -163,6 +199,15 @@ public sealed class ClientBehaviourTests
         lock (online)
         {
             Assert.True(online[^1]);
+        }
+    }
+
+    private sealed class RecordingHandler(Action<HttpRequestMessage> onSend) : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            onSend(request);
+            return base.SendAsync(request, cancellationToken);
         }
     }
 }

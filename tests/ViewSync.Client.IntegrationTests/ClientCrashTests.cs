@@ -7,7 +7,7 @@ using ViewSync.Tests;
 
 namespace ViewSync.Client.IntegrationTests;
 
-/// <summary>SIGKILL a client process while it has pending mutations; a restarted client pushes them all, exactly once.</summary>
+/// <summary>SIGKILL a client process (it never flushes) while it has pending mutations; a restarted client pushes every returned one, exactly once.</summary>
 public sealed class ClientCrashTests : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"viewsync-client-crash-{Guid.NewGuid():N}");

@@ -360,14 +360,22 @@ public sealed partial class SyncClient : IAsyncDisposable
 
     private async Task PushAsync(CancellationToken cancellationToken)
     {
-        // Each mutation is sent at most once per cycle, so the loop ends whatever the server answers.
+        // Only what was waiting when the push started: mutations made meanwhile go in the next cycle, so writes that
+        // keep coming faster than the server answers cannot hold the pull back. Each is sent at most once per cycle,
+        // so the loop ends whatever the server answers.
+        HashSet<string> due;
+        using (_stateGate.EnterScope())
+        {
+            due = Replica.Pending().Where(m => !_acknowledged.ContainsKey(m.Id)).Select(m => m.Id).ToHashSet(StringComparer.Ordinal);
+        }
+
         var sent = new HashSet<string>(StringComparer.Ordinal);
         while (true)
         {
             List<Mutation> waiting;
             using (_stateGate.EnterScope())
             {
-                waiting = [.. Replica.Pending().Where(m => !_acknowledged.ContainsKey(m.Id) && !sent.Contains(m.Id))];
+                waiting = [.. Replica.Pending().Where(m => due.Contains(m.Id) && !_acknowledged.ContainsKey(m.Id) && !sent.Contains(m.Id))];
             }
 
             var batch = NextBatch(waiting);
