@@ -20,7 +20,7 @@ internal static class LiveLatency
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddViewSyncServer(o => o.Mutators = TodoDb.Mutators);
+        builder.Services.AddViewSyncServer(o => o.AllowAnyScopeForDevelopment().Mutators = TodoDb.Mutators);
         await using var app = builder.Build();
         app.Urls.Add("http://127.0.0.1:0");
         app.MapViewSync("/_sync");
@@ -44,7 +44,7 @@ internal static class LiveLatency
         for (var i = 1; i <= rounds; i++)
         {
             var clock = Stopwatch.StartNew();
-            using (var response = await http.PostAsync("snapshot", new StringContent("""{"scope":"_default"}""")))
+            using (var response = await http.PostAsync("snapshot", new StringContent("""{"scope":"_default"}""", System.Text.Encoding.UTF8, "application/json")))
             {
                 await response.Content.ReadAsByteArrayAsync();
             }

@@ -129,8 +129,14 @@ public sealed partial class SyncEngine : ISyncEngine, IAsyncDisposable
         var transaction = new BufferedTransaction(state);
         try
         {
-            if (!_options.Mutators.Contains(mutation.Name) && _options.RawApply is { } raw)
+            if (!_options.Mutators.Contains(mutation.Name))
             {
+                if (_options.RawApply is not { } raw)
+                {
+                    // Named alone: listing every mutator would tell any caller the app's whole API.
+                    return MutationOutcome.Rejected(ErrorCodes.InvalidMutation, $"Unknown mutator '{Shorten(mutation.Name)}'.");
+                }
+
                 raw(mutation, transaction);
             }
             else
@@ -150,6 +156,8 @@ public sealed partial class SyncEngine : ISyncEngine, IAsyncDisposable
             return MutationOutcome.Rejected(ErrorCodes.InternalError, $"Mutator '{mutation.Name}' failed on the server.");
         }
     }
+
+    private static string Shorten(string value) => value.Length <= 100 ? value : string.Concat(value.AsSpan(0, 100), "…");
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Mutator {Name} threw while applying mutation {Id}; rejected as internal_error.")]
     private partial void LogMutatorFailed(Exception exception, string name, string id);
