@@ -150,6 +150,13 @@ public sealed partial class SyncEngine : ISyncEngine, IAsyncDisposable
         {
             return MutationOutcome.Rejected(e.Code, e.Message);
         }
+        catch (Exception e) when (e is ArgumentException or FormatException or JsonException)
+        {
+            // What a mutator throws when the arguments do not fit (an empty id, a value that does not
+            // parse): the client's fault, not a bug in the server, so no stack trace at Error.
+            LogMutatorRefusedArguments(mutation.Name, mutation.Id);
+            return MutationOutcome.Rejected(ErrorCodes.InvalidMutation, $"Mutator '{Shorten(mutation.Name)}' refused its arguments.");
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogMutatorFailed(e, mutation.Name, mutation.Id);
@@ -158,6 +165,9 @@ public sealed partial class SyncEngine : ISyncEngine, IAsyncDisposable
     }
 
     private static string Shorten(string value) => value.Length <= 100 ? value : string.Concat(value.AsSpan(0, 100), "…");
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Mutator {Name} refused the arguments of mutation {Id}; rejected as invalid_mutation.")]
+    private partial void LogMutatorRefusedArguments(string name, string id);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Mutator {Name} threw while applying mutation {Id}; rejected as internal_error.")]
     private partial void LogMutatorFailed(Exception exception, string name, string id);

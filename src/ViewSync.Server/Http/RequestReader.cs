@@ -192,8 +192,20 @@ internal static class RequestReader
             throw new RequestException($"mutations[{index}].args holds a string that is not valid Unicode (a lone surrogate).");
         }
 
-        // client and seq are the client's bookkeeping, never wire fields: the server ignores them.
-        return new Mutation(id, name, Scopes.Normalize(scope), Mutation.UnknownClient, 0, args, now);
+        if (scope is { Length: > 0 } && string.IsNullOrWhiteSpace(scope))
+        {
+            throw new RequestException($"mutations[{index}].scope is only white space; leave it out or empty for {Scopes.Default}.");
+        }
+
+        try
+        {
+            // client and seq are the client's bookkeeping, never wire fields: the server ignores them.
+            return new Mutation(id, name, Scopes.Normalize(scope), Mutation.UnknownClient, 0, args, now);
+        }
+        catch (ArgumentException)
+        {
+            throw new RequestException($"mutations[{index}] holds an invalid value.");
+        }
     }
 
     private static string RequiredString(JsonElement mutation, int index, string field)

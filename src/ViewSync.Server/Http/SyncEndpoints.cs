@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
+using MinDataRate = Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -20,6 +22,7 @@ namespace ViewSync.Server.Http;
 internal static partial class SyncEndpoints
 {
     private static readonly ProtocolJsonContext Json = ProtocolJsonContext.Default;
+    private static readonly TimeSpan MinimumGrace = TimeSpan.FromSeconds(1.5);
 
     public static async Task PushAsync(HttpContext context)
     {
@@ -162,7 +165,18 @@ internal static partial class SyncEndpoints
     {
         var aborted = context.RequestAborted;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
-        timeout.CancelAfter(options.RequestBodyTimeout);
+        if (context.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rate)
+        {
+            // Kestrel times the body itself: a body that stalls past the grace period fails its read
+            // with a 408, and the server stays in charge of the connection's state.
+            // (Kestrel needs a grace period over its one-second heartbeat.)
+            rate.MinDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: options.RequestBodyTimeout > MinimumGrace ? options.RequestBodyTimeout : MinimumGrace);
+        }
+        else
+        {
+            timeout.CancelAfter(options.RequestBodyTimeout);
+        }
+
         int status;
         string reason;
         try
