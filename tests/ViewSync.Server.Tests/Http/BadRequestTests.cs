@@ -163,3 +163,36 @@ public sealed class RequestHygieneTests : IAsyncLifetime
         Assert.StartsWith("HTTP/1.1 408", statusLine, StringComparison.Ordinal);
     }
 }
+
+/// <summary>The server checks entity data with the entity's JSON metadata before storing it.</summary>
+public sealed class EntityValidationTests : IAsyncLifetime
+{
+    private ServerHost _server = null!;
+
+    public async Task InitializeAsync() => _server = await ServerHost.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Theory]
+    [InlineData("""{"Id":"t4"}""", "title")]
+    [InlineData("""{"id":"t4","done":false}""", "title")]
+    [InlineData("""{"id":"t4","title":null,"done":false}""", "$.title")]
+    [InlineData("""{"id":"t4","title":5,"done":false}""", "$.title")]
+    [InlineData("""{"id":"t4","title":"x","done":"yes"}""", "$.done")]
+    [InlineData("""{"title":"x","done":false}""", "id")]
+    public async Task Data_that_does_not_fit_the_entity_is_refused_and_not_stored(string data, string named)
+    {
+        var (status, answer) = await _server.PostAsync("push", $$$"""{"mutations":[{"id":"v1","name":"todo.create","scope":"user:1","args":{"id":"t4","data":{{{data}}}}}]}""");
+
+        Assert.Equal(200, status);
+        using var json = JsonDocument.Parse(answer);
+        var result = json.RootElement.GetProperty("results")[0];
+        Assert.False(result.GetProperty("ok").GetBoolean());
+        Assert.Equal("invalid_mutation", result.GetProperty("code").GetString());
+        var error = result.GetProperty("error").GetString()!;
+        Assert.Contains(named, error, StringComparison.Ordinal);
+        Assert.DoesNotContain("System.", error, StringComparison.Ordinal);
+        Assert.DoesNotContain("TodoSample", error, StringComparison.Ordinal);
+        Assert.Empty((await _server.Engine.SnapshotAsync("user:1")).Data);
+    }
+}
