@@ -37,8 +37,10 @@ public static class TodoMutators
 /// JSON metadata for the entities, generated at build time (no reflection, AOT-safe). Its options
 /// choose the wire names: the web defaults (camelCase), so a todo travels as
 /// <c>{"id","title","done"}</c>, as PROTOCOL.md's examples and any JavaScript or Go app sharing the server.
+/// Required constructor parameters and nullable annotations are respected, so the server, which
+/// checks entity data with this metadata, refuses a todo without a title or with a null one.
 /// </summary>
-[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, RespectRequiredConstructorParameters = true, RespectNullableAnnotations = true)]
 [JsonSerializable(typeof(TodoItem))]
 public sealed partial class AppJson : JsonSerializerContext;
 

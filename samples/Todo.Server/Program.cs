@@ -14,6 +14,10 @@ builder.Services.AddViewSyncServer(options =>
 {
     options.Mutators = TodoDb.Mutators;
     options.UseSqlite(database);
+    // A local demo server: anyone who can reach it may use any scope, and a warning says so at every
+    // start. A deployment chooses options.ResolveScopeFromClaim(...) with authentication instead
+    // (docs/security.md).
+    options.AllowAnyScopeForDevelopment();
 });
 
 var app = builder.Build();

@@ -40,6 +40,9 @@ internal sealed class DemoServer : IAsyncDisposable
         {
             o.Mutators = TodoDb.Mutators;
             o.UseSqlite(Path.Combine(root, "server.db"));
+            // The demo's server lives inside this process, on loopback, for as long as the story runs:
+            // nobody else can reach it, so it is honest to let its clients use any scope.
+            o.AllowAnyScopeForDevelopment();
         });
         var app = builder.Build();
         app.Urls.Add("http://127.0.0.1:0");

@@ -90,7 +90,7 @@ public sealed class RejectionAndLiveTests
         // A server in the Go engine's style: the live data is a JSON string holding {"cursor": N}.
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddViewSyncServer(o => o.Mutators = TodoDb.Mutators);
+        builder.Services.AddViewSyncServer(o => o.AllowAnyScopeForDevelopment().Mutators = TodoDb.Mutators);
         await using var app = builder.Build();
         app.UseWebSockets();
         app.MapViewSync("/_sync");

@@ -35,6 +35,7 @@ internal static class LiveLatency
         builder.Logging.ClearProviders();
         builder.Services.AddViewSyncServer(o =>
         {
+            o.AllowAnyScopeForDevelopment();
             o.Mutators = TodoDb.Mutators;
             o.StorageFactory = () => storage;
         });
@@ -93,7 +94,7 @@ internal static class LiveLatency
         for (var i = 1; i <= rounds; i++)
         {
             var clock = Stopwatch.StartNew();
-            using (var response = await http.PostAsync("snapshot", new StringContent($$"""{"scope":"{{bareScope}}"}""")))
+            using (var response = await http.PostAsync("snapshot", new StringContent($$"""{"scope":"{{bareScope}}"}""", System.Text.Encoding.UTF8, "application/json")))
             {
                 await response.Content.ReadAsByteArrayAsync();
             }

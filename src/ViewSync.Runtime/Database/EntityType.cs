@@ -105,13 +105,33 @@ public sealed class EntityType<T> : EntityType
         }
         catch (JsonException e)
         {
-            throw MutationRejectedException.Invalid($"The data is not a valid '{Name}': {e.Message}");
+            throw MutationRejectedException.Invalid($"The data is not a valid '{Name}': {Describe(e)}");
         }
 
         var key = _key(entity);
+        if (key is null)
+        {
+            throw MutationRejectedException.Invalid($"The '{Name}' data has no id; it must be stored under id '{id}'.");
+        }
+
         if (!string.Equals(key, id, StringComparison.Ordinal))
         {
             throw MutationRejectedException.Invalid($"The '{Name}' data has id '{key}' but is stored under id '{id}'; they must match.");
         }
+    }
+
+    /// <summary>What was wrong, in JSON terms (a path and the members missing), never naming .NET types.</summary>
+    private static string Describe(JsonException e)
+    {
+        const string Including = "including: ";
+        var message = e.Message;
+        if (message.Contains("missing required properties", StringComparison.Ordinal) && message.IndexOf(Including, StringComparison.Ordinal) is var at and >= 0)
+        {
+            return $"required members are missing: {message[(at + Including.Length)..].TrimEnd('.')}.";
+        }
+
+        return e.Path is { Length: > 0 } path && path != "$"
+            ? $"the value at {path} is missing, of the wrong type or malformed."
+            : "it is not a JSON object of that entity's shape.";
     }
 }

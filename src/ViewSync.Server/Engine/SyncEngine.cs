@@ -170,8 +170,14 @@ public sealed partial class SyncEngine : ISyncEngine, IAsyncDisposable
         var transaction = new BufferedTransaction(state);
         try
         {
-            if (!_options.Mutators.Contains(mutation.Name) && _options.RawApply is { } raw)
+            if (!_options.Mutators.Contains(mutation.Name))
             {
+                if (_options.RawApply is not { } raw)
+                {
+                    // Named alone: listing every mutator would tell any caller the app's whole API.
+                    return MutationOutcome.Rejected(ErrorCodes.InvalidMutation, $"Unknown mutator '{Shorten(mutation.Name)}'.");
+                }
+
                 raw(mutation, transaction);
             }
             else
@@ -185,12 +191,24 @@ public sealed partial class SyncEngine : ISyncEngine, IAsyncDisposable
         {
             return MutationOutcome.Rejected(e.Code, e.Message);
         }
+        catch (Exception e) when (e is ArgumentException or FormatException or JsonException)
+        {
+            // What a mutator throws when the arguments do not fit (an empty id, a value that does not
+            // parse): the client's fault, not a bug in the server, so no stack trace at Error.
+            LogMutatorRefusedArguments(mutation.Name, mutation.Id);
+            return MutationOutcome.Rejected(ErrorCodes.InvalidMutation, $"Mutator '{Shorten(mutation.Name)}' refused its arguments.");
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             LogMutatorFailed(e, mutation.Name, mutation.Id);
             return MutationOutcome.Rejected(ErrorCodes.InternalError, $"Mutator '{mutation.Name}' failed on the server.");
         }
     }
+
+    private static string Shorten(string value) => value.Length <= 100 ? value : string.Concat(value.AsSpan(0, 100), "…");
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Mutator {Name} refused the arguments of mutation {Id}; rejected as invalid_mutation.")]
+    private partial void LogMutatorRefusedArguments(string name, string id);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Mutator {Name} threw while applying mutation {Id}; rejected as internal_error.")]
     private partial void LogMutatorFailed(Exception exception, string name, string id);

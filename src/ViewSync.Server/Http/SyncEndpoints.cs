@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
+using MinDataRate = Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate;
+using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -12,48 +14,44 @@ using ViewSync.Server.Engine;
 namespace ViewSync.Server.Http;
 
 /// <summary>
-/// The protocol's <c>/push</c>, <c>/pull</c> and <c>/snapshot</c> handlers: bounded body reads,
-/// source-generated JSON, the documented status codes and <c>{"code","error"}</c> bodies.
+/// The protocol's <c>/push</c>, <c>/pull</c> and <c>/snapshot</c> handlers: JSON only (<c>415</c>
+/// otherwise), bounded and timed body reads, strict parsing, the scope decision, the documented
+/// status codes and <c>{"code","error"}</c> bodies. A client's fault is a 4xx logged at Debug; only
+/// the server's own failures are 500s logged at Error.
 /// </summary>
 internal static partial class SyncEndpoints
 {
     private static readonly ProtocolJsonContext Json = ProtocolJsonContext.Default;
+    private static readonly TimeSpan MinimumGrace = TimeSpan.FromSeconds(1.5);
 
     public static async Task PushAsync(HttpContext context)
     {
-        await HandleAsync(context, async (engine, options, ct) =>
+        await HandleAsync(context, "push", RequestBody.PushLimit, async (body, engine, options, ct) =>
         {
-            var (request, invalid) = await ReadAsync(context, "push", RequestBody.PushLimit, Json.PushRequest, ct).ConfigureAwait(false);
-            if (invalid is not null)
-            {
-                return invalid;
-            }
-
-            if (request.Mutations is not { Count: > 0 } mutations)
+            var mutations = RequestReader.ReadPush(body, DateTimeOffset.UtcNow);
+            if (mutations.Count == 0)
             {
                 return Error(StatusCodes.Status400BadRequest, ErrorCodes.InvalidMutation, "A push needs at least one mutation in \"mutations\".");
             }
 
-            if (mutations.Count > PushRequest.MaxBatch)
-            {
-                return Error(StatusCodes.Status400BadRequest, ErrorCodes.InvalidMutation, $"A push holds at most {PushRequest.MaxBatch} mutations; this one has {mutations.Count}. Split the batch.");
-            }
-
             // Every scope in the batch must be the caller's, or nothing is applied.
             var allowed = new Dictionary<string, string>(StringComparer.Ordinal);
-            foreach (var scope in mutations.Select(m => Scopes.Normalize(m.Scope)).Distinct(StringComparer.Ordinal))
+            foreach (var mutation in mutations)
             {
-                var granted = await options.AuthorizeScope(new ScopeAuthorizationContext(scope, context)).ConfigureAwait(false);
-                if (granted is null)
+                if (!allowed.ContainsKey(mutation.Scope))
                 {
-                    return Forbidden(scope);
-                }
+                    var decision = await ScopeAccess.DecideAsync(options, context, mutation.Scope).ConfigureAwait(false);
+                    if (decision.Scope is null)
+                    {
+                        return ScopeAccess.Refuse(context, decision.Refused!);
+                    }
 
-                allowed[scope] = Scopes.Normalize(granted);
+                    allowed[mutation.Scope] = decision.Scope;
+                }
             }
 
             var scoped = mutations
-                .Select(m => allowed[Scopes.Normalize(m.Scope)] is var scope && scope == m.Scope
+                .Select(m => allowed[m.Scope] is var scope && scope == m.Scope
                     ? m
                     : new Mutation(m.Id, m.Name, scope, m.Client, m.Seq, m.Args, m.CreatedAt))
                 .ToList();
@@ -64,35 +62,30 @@ internal static partial class SyncEndpoints
 
     public static async Task PullAsync(HttpContext context)
     {
-        await HandleAsync(context, async (engine, options, ct) =>
+        await HandleAsync(context, "pull", RequestBody.QueryLimit, async (body, engine, options, ct) =>
         {
-            var (request, invalid) = await ReadAsync(context, "pull", RequestBody.QueryLimit, Json.PullRequest, ct).ConfigureAwait(false);
-            if (invalid is not null)
-            {
-                return invalid;
-            }
-
-            if (request.Cursor > long.MaxValue)
+            var (requested, cursor, requestedLimit) = RequestReader.ReadPull(body);
+            if (cursor > long.MaxValue)
             {
                 // Storage keeps cursors as signed 64-bit integers: no log ever reaches 2^63.
-                return Error(StatusCodes.Status400BadRequest, ErrorCodes.InvalidMutation, $"\"cursor\" {request.Cursor} is beyond any log position (at most {long.MaxValue}).");
+                return Error(StatusCodes.Status400BadRequest, ErrorCodes.InvalidMutation, $"\"cursor\" {cursor} is beyond any log position (at most {long.MaxValue}).");
             }
 
-            if (request.Limit < 0)
+            if (requestedLimit < 0)
             {
-                return Error(StatusCodes.Status400BadRequest, ErrorCodes.InvalidMutation, $"\"limit\" cannot be negative (got {request.Limit}); use 1 to {PullRequest.MaxLimit}, or 0 for {PullRequest.DefaultLimit}.");
+                return Error(StatusCodes.Status400BadRequest, ErrorCodes.InvalidMutation, $"\"limit\" cannot be negative (got {requestedLimit}); use 1 to {PullRequest.MaxLimit}, or 0 for {PullRequest.DefaultLimit}.");
             }
 
-            var scope = await AuthorizeAsync(options, context, request.Scope).ConfigureAwait(false);
-            if (scope is null)
+            var decision = await ScopeAccess.DecideAsync(options, context, requested).ConfigureAwait(false);
+            if (decision.Scope is not { } scope)
             {
-                return Forbidden(Scopes.Normalize(request.Scope));
+                return ScopeAccess.Refuse(context, decision.Refused!);
             }
 
-            var limit = request.Limit == 0 ? PullRequest.DefaultLimit : Math.Min(request.Limit, PullRequest.MaxLimit);
+            var limit = requestedLimit == 0 ? PullRequest.DefaultLimit : (int)Math.Min(requestedLimit, PullRequest.MaxLimit);
             try
             {
-                return Ok(await engine.PullAsync(scope, request.Cursor, limit, ct).ConfigureAwait(false), Json.PullResponse);
+                return Ok(await engine.PullAsync(scope, cursor, limit, ct).ConfigureAwait(false), Json.PullResponse);
             }
             catch (CursorTooOldException e)
             {
@@ -103,18 +96,12 @@ internal static partial class SyncEndpoints
 
     public static async Task SnapshotAsync(HttpContext context)
     {
-        await HandleAsync(context, async (engine, options, ct) =>
+        await HandleAsync(context, "snapshot", RequestBody.QueryLimit, async (body, engine, options, ct) =>
         {
-            var (request, invalid) = await ReadAsync(context, "snapshot", RequestBody.QueryLimit, Json.SnapshotRequest, ct).ConfigureAwait(false);
-            if (invalid is not null)
+            var decision = await ScopeAccess.DecideAsync(options, context, RequestReader.ReadSnapshot(body)).ConfigureAwait(false);
+            if (decision.Scope is not { } scope)
             {
-                return invalid;
-            }
-
-            var scope = await AuthorizeAsync(options, context, request.Scope).ConfigureAwait(false);
-            if (scope is null)
-            {
-                return Forbidden(Scopes.Normalize(request.Scope));
+                return ScopeAccess.Refuse(context, decision.Refused!);
             }
 
             // Streamed from storage as it is read: a scope larger than memory is never one buffered answer.
@@ -140,78 +127,135 @@ internal static partial class SyncEndpoints
         }).ConfigureAwait(false);
     }
 
-    /// <returns>The scope to use, or null when refused.</returns>
-    internal static async ValueTask<string?> AuthorizeAsync(ViewSyncServerOptions options, HttpContext context, string? claimed)
+    /// <summary>Any method but POST on a sync route.</summary>
+    public static Task MethodNotAllowedAsync(HttpContext context)
     {
-        var granted = await options.AuthorizeScope(new ScopeAuthorizationContext(Scopes.Normalize(claimed), context)).ConfigureAwait(false);
-        return granted is null ? null : Scopes.Normalize(granted);
+        context.Response.Headers.Allow = "POST";
+        return Error(StatusCodes.Status405MethodNotAllowed, ErrorCodes.InvalidMutation, "The sync endpoints take POST only.")(context.Response);
     }
 
-    private static async Task HandleAsync(HttpContext context, Func<ISyncEngine, ViewSyncServerOptions, CancellationToken, Task<Func<HttpResponse, Task>>> handle)
+    private delegate Task<Func<HttpResponse, Task>> Handler(byte[] body, ISyncEngine engine, ViewSyncServerOptions options, CancellationToken cancellationToken);
+
+    private static async Task HandleAsync(HttpContext context, string what, int limit, Handler handle)
     {
         var services = context.RequestServices;
         var engine = services.GetRequiredService<ISyncEngine>();
         var options = services.GetRequiredService<IOptions<ViewSyncServerOptions>>().Value;
+        var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SyncEndpoints).FullName!);
+        var aborted = context.RequestAborted;
         Func<HttpResponse, Task> respond;
         try
         {
-            respond = await handle(engine, options, context.RequestAborted).ConfigureAwait(false);
+            if (!context.Request.HasJsonContentType())
+            {
+                LogClientFault(logger, context.Request.Path, StatusCodes.Status415UnsupportedMediaType, "not application/json");
+                respond = Error(StatusCodes.Status415UnsupportedMediaType, ErrorCodes.InvalidMutation, $"The {what} body must be sent as Content-Type: application/json.");
+            }
+            else if (await ReadBodyAsync(context, what, limit, options, logger).ConfigureAwait(false) is not { } body)
+            {
+                return; // answered, or the client went away
+            }
+            else
+            {
+                respond = await handle(body, engine, options, aborted).ConfigureAwait(false);
+            }
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (RequestException e)
+        {
+            LogClientFault(logger, context.Request.Path, StatusCodes.Status400BadRequest, e.Message);
+            respond = Error(StatusCodes.Status400BadRequest, ErrorCodes.InvalidMutation, $"The {what} body is not valid: {e.Message}");
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
             return; // the client went away
         }
         catch (Exception e)
         {
-            LogFailure(services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SyncEndpoints).FullName!), e, context.Request.Path);
+            LogFailure(logger, e, context.Request.Path);
             respond = Error(StatusCodes.Status500InternalServerError, ErrorCodes.InternalError, "The server failed to handle the request; retry later.");
         }
 
         await respond(context.Response).ConfigureAwait(false);
     }
 
-    /// <summary>Reads and parses a request body; on failure returns the <c>400 invalid_mutation</c> answer instead.</summary>
-    private static async Task<(T Request, Func<HttpResponse, Task>? Invalid)> ReadAsync<T>(HttpContext context, string what, int limit, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
-        where T : class
+    /// <summary>
+    /// Reads the body within the size limit and <see cref="ViewSyncServerOptions.RequestBodyTimeout"/>.
+    /// A body that is too large, cut short, too slow or aborted is answered here (400, 408, 413) or,
+    /// when the connection is gone, not at all; either way the result is null.
+    /// </summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpContext context, string what, int limit, ViewSyncServerOptions options, ILogger logger)
     {
-        var body = await RequestBody.ReadAsync(context.Request, limit, cancellationToken).ConfigureAwait(false);
-        if (body is null)
+        var aborted = context.RequestAborted;
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        if (context.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rate)
         {
-            return (null!, Error(StatusCodes.Status400BadRequest, ErrorCodes.InvalidMutation, $"The {what} body is larger than {limit} bytes{(what == "push" ? "; send fewer mutations per batch" : "")}."));
+            // Kestrel times the body itself: a body that stalls past the grace period fails its read
+            // with a 408, and the server stays in charge of the connection's state.
+            // (Kestrel needs a grace period over its one-second heartbeat.)
+            rate.MinDataRate = new MinDataRate(bytesPerSecond: 240, gracePeriod: options.RequestBodyTimeout > MinimumGrace ? options.RequestBodyTimeout : MinimumGrace);
+        }
+        else
+        {
+            timeout.CancelAfter(options.RequestBodyTimeout);
         }
 
-        return TryParse(body, typeInfo, out var request, out var problem)
-            ? (request, null)
-            : (null!, Error(StatusCodes.Status400BadRequest, ErrorCodes.InvalidMutation, $"The {what} body is not valid: {problem}"));
-    }
-
-    private static bool TryParse<T>(byte[] body, JsonTypeInfo<T> typeInfo, out T value, out string problem)
-        where T : class
-    {
+        int status;
+        string reason;
         try
         {
-            if (JsonSerializer.Deserialize(body, typeInfo) is { } parsed)
+            var body = await RequestBody.ReadAsync(context.Request, limit, timeout.Token).ConfigureAwait(false);
+            if (body is not null)
             {
-                value = parsed;
-                problem = "";
-                return true;
+                return body;
             }
 
-            problem = "the body is JSON null, not an object";
+            status = StatusCodes.Status400BadRequest;
+            reason = $"The {what} body is larger than {limit} bytes{(what == "push" ? "; send fewer mutations per batch" : "")}.";
         }
-        catch (JsonException e)
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
-            problem = e.Message;
+            LogClientFault(logger, context.Request.Path, 0, "the client went away during the body");
+            return null;
+        }
+        catch (OperationCanceledException)
+        {
+            status = StatusCodes.Status408RequestTimeout;
+            reason = $"The {what} body did not arrive within {options.RequestBodyTimeout.TotalSeconds:0.#} s.";
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's verdicts on the body: cut short (400), too slow (408), over its own limit (413).
+            status = e.StatusCode;
+            reason = status switch
+            {
+                StatusCodes.Status408RequestTimeout => $"The {what} body arrived too slowly.",
+                StatusCodes.Status413PayloadTooLarge => $"The {what} body is too large.",
+                _ => $"The {what} body could not be read: it was cut short or malformed.",
+            };
+        }
+        catch (IOException)
+        {
+            LogClientFault(logger, context.Request.Path, 0, "the connection broke during the body");
+            return null;
         }
 
-        value = null!;
-        return false;
+        LogClientFault(logger, context.Request.Path, status, reason);
+        if (!context.Response.HasStarted && !aborted.IsCancellationRequested)
+        {
+            try
+            {
+                await Error(status, ErrorCodes.InvalidMutation, reason)(context.Response).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or OperationCanceledException)
+            {
+                // The connection is gone as well.
+            }
+        }
+
+        return null;
     }
 
     private static Func<HttpResponse, Task> Ok<T>(T value, JsonTypeInfo<T> typeInfo) => Respond(StatusCodes.Status200OK, value, typeInfo);
-
-    private static Func<HttpResponse, Task> Forbidden(string scope) =>
-        Error(StatusCodes.Status403Forbidden, "forbidden", $"Scope '{scope}' is not yours.");
 
     internal static Func<HttpResponse, Task> Error(int status, string code, string message) =>
         Respond(status, new ErrorResponse { Code = code, Error = message }, Json.ErrorResponse);
@@ -225,4 +269,7 @@ internal static partial class SyncEndpoints
 
     [LoggerMessage(Level = LogLevel.Error, Message = "ViewSync request {Path} failed")]
     private static partial void LogFailure(ILogger logger, Exception exception, PathString path);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "ViewSync request {Path} refused ({Status}): {Reason}")]
+    internal static partial void LogClientFault(ILogger logger, PathString path, int status, string reason);
 }

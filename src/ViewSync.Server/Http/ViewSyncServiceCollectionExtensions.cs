@@ -14,7 +14,10 @@ public static class ViewSyncServiceCollectionExtensions
     /// <summary>
     /// Adds the sync engine (a singleton over the configured storage, disposed on shutdown), the
     /// live hub, and log trimming when <see cref="ViewSyncServerOptions.Retention"/> is set. Map the
-    /// endpoints with <c>app.MapViewSync()</c> and <c>app.MapViewSyncLive()</c>.
+    /// endpoints with <c>app.MapViewSync()</c> and <c>app.MapViewSyncLive()</c>, which fail at
+    /// start-up unless <paramref name="configure"/> makes an authorisation decision: a scope resolver
+    /// (<see cref="ViewSyncServerOptions.ResolveScopeFromClaim"/>, with ASP.NET Core authentication) or
+    /// <see cref="ViewSyncServerOptions.AllowAnyScopeForDevelopment"/>.
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configure">Sets mutators, storage, scope authorisation and retention.</param>
@@ -38,6 +41,9 @@ public static class ViewSyncServiceCollectionExtensions
             });
         });
         services.TryAddSingleton<LiveHub>();
+        services.TryAddSingleton<ScopeAccess.DevelopmentWarning>();
+        services.AddLogging();
+        services.AddAuthorization();
         services.AddHostedService<RetentionService>();
         return services;
     }

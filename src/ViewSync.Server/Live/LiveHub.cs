@@ -21,7 +21,45 @@ internal sealed class LiveHub : IDisposable
         _engine.LogAdvanced += OnLogAdvanced;
     }
 
+    private readonly Dictionary<string, int> _perCaller = new(StringComparer.Ordinal);
+    private int _reserved;
+
     public int SessionCount => _sessions.Count;
+
+    /// <summary>Counts one more connection for <paramref name="caller"/>, unless a cap is reached.</summary>
+    /// <returns>False (nothing counted) when the caller or the server is at its cap.</returns>
+    public bool TryReserve(string caller, int perCaller, int total)
+    {
+        lock (_perCaller)
+        {
+            var held = _perCaller.GetValueOrDefault(caller);
+            if (held >= perCaller || _reserved >= total)
+            {
+                return false;
+            }
+
+            _perCaller[caller] = held + 1;
+            _reserved++;
+            return true;
+        }
+    }
+
+    /// <summary>Gives back a connection counted by <see cref="TryReserve"/>.</summary>
+    public void Release(string caller)
+    {
+        lock (_perCaller)
+        {
+            _reserved--;
+            if (_perCaller[caller] == 1)
+            {
+                _perCaller.Remove(caller);
+            }
+            else
+            {
+                _perCaller[caller]--;
+            }
+        }
+    }
 
     public void Add(LiveSession session) => _sessions.TryAdd(session, 0);
 

@@ -76,14 +76,14 @@ public sealed class DurabilityTests : IAsyncLifetime
 
         await using var restarted = await ServerProcess.StartAsync(database);
         using var client = new HttpClient { BaseAddress = new Uri(restarted.Root, "_sync/") };
-        using var snapshot = JsonDocument.Parse(await (await client.PostAsync("snapshot", new StringContent("""{"scope":"storm"}"""))).Content.ReadAsStringAsync());
+        using var snapshot = JsonDocument.Parse(await (await client.PostAsync("snapshot", new StringContent("""{"scope":"storm"}""", Encoding.UTF8, "application/json"))).Content.ReadAsStringAsync());
         var stored = snapshot.RootElement.GetProperty("data").GetProperty("todo").EnumerateObject().Select(p => p.Name).ToHashSet();
         var headBefore = snapshot.RootElement.GetProperty("cursor").GetUInt64();
 
         var logged = new HashSet<string>();
         for (ulong cursor = 0; ;)
         {
-            using var page = JsonDocument.Parse(await (await client.PostAsync("pull", new StringContent($$"""{"scope":"storm","cursor":{{cursor}},"limit":1000}"""))).Content.ReadAsStringAsync());
+            using var page = JsonDocument.Parse(await (await client.PostAsync("pull", new StringContent($$"""{"scope":"storm","cursor":{{cursor}},"limit":1000}""", Encoding.UTF8, "application/json"))).Content.ReadAsStringAsync());
             foreach (var change in page.RootElement.GetProperty("changes").EnumerateArray())
             {
                 Assert.True(logged.Add(change.GetProperty("data").GetProperty("id").GetString()!), "each mutation is in the log once");
@@ -114,7 +114,7 @@ public sealed class DurabilityTests : IAsyncLifetime
             }
         }
 
-        using var after = JsonDocument.Parse(await (await client.PostAsync("snapshot", new StringContent("""{"scope":"storm"}"""))).Content.ReadAsStringAsync());
+        using var after = JsonDocument.Parse(await (await client.PostAsync("snapshot", new StringContent("""{"scope":"storm"}""", Encoding.UTF8, "application/json"))).Content.ReadAsStringAsync());
         Assert.Equal(headBefore, after.RootElement.GetProperty("cursor").GetUInt64());
     }
 }

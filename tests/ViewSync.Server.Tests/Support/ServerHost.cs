@@ -29,15 +29,25 @@ internal sealed class ServerHost : IAsyncDisposable
 
     public Uri LiveUri(string scope) => new($"ws://{Root.Authority}/_live?scope={Uri.EscapeDataString(scope)}");
 
-    public static async Task<ServerHost> StartAsync(Action<ViewSyncServerOptions>? configure = null, Action<IServiceCollection>? services = null, int port = 0, ViewSync.Mutators.MutatorTable? mutators = null)
+    /// <summary>
+    /// Starts the server. Unless <paramref name="configure"/> sets a scope resolver, it runs with the
+    /// development switch (any scope, no credentials): these tests are about the protocol, and the
+    /// authorisation suite sets its own resolver and authentication.
+    /// </summary>
+    public static async Task<ServerHost> StartAsync(Action<ViewSyncServerOptions>? configure = null, Action<IServiceCollection>? services = null, int port = 0, ViewSync.Mutators.MutatorTable? mutators = null, Action<ILoggingBuilder>? logging = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        logging?.Invoke(builder.Logging);
         services?.Invoke(builder.Services);
         builder.Services.AddViewSyncServer(options =>
         {
             options.Mutators = mutators ?? TodoDb.Mutators;
             configure?.Invoke(options);
+            if (options.ScopeResolver is null)
+            {
+                options.AllowAnyScopeForDevelopment();
+            }
         });
         var app = builder.Build();
         app.MapViewSync("/_sync");
