@@ -15,7 +15,10 @@ namespace ViewSync;
 /// disposed.</para>
 /// <para><b>Dispatching.</b> With a <see cref="SynchronizationContext"/>, the effect runs only on
 /// that context: a change made on another thread posts the run there (once, however many changes
-/// arrive before it runs). Without one, it runs on the thread that made the change.</para>
+/// arrive before it runs), and a change made on the context's own thread runs it before the write
+/// returns. Pass the UI thread's context (<c>SynchronizationContext.Current</c> on the UI thread):
+/// the thread is recognised even when the UI framework installs a new context instance per operation,
+/// as WPF does. Without a context, the effect runs on the thread that made the change.</para>
 /// <para><b>Errors.</b> An exception thrown by the function or a cleanup goes to the effect's
 /// <c>onError</c> handler; without one, to <see cref="Reactive.EffectFailed"/>; without either, it is
 /// unhandled (see <see cref="Reactive"/>). It is never thrown from the write that happened to run the
@@ -134,7 +137,7 @@ public sealed class Effect : ReactiveNode, IDisposable
     /// <summary>Called by the flush for a notified effect whose sources changed.</summary>
     internal ExceptionDispatchInfo? RunFromFlush()
     {
-        if (_context is not null && SynchronizationContext.Current != _context)
+        if (_context is not null && !ContextAffinity.IsCurrent(_context))
         {
             Post();
             return null;
@@ -153,7 +156,7 @@ public sealed class Effect : ReactiveNode, IDisposable
                 owner.Adopt(this);
             }
 
-            if (_context is not null && SynchronizationContext.Current != _context)
+            if (_context is not null && !ContextAffinity.IsCurrent(_context))
             {
                 Post();
                 return;
@@ -251,6 +254,7 @@ public sealed class Effect : ReactiveNode, IDisposable
 
     private void RunPosted()
     {
+        ContextAffinity.Learn(_context!);
         using var scope = ReactiveRuntime.Gate.EnterScope();
         Flags &= ~NodeFlags.Scheduled;
         try

@@ -12,7 +12,8 @@ namespace ViewSync;
 /// re-entrant lock, held for the duration of a read, a write and the effects that the write runs,
 /// so concurrent writes are serialised: none is lost, and an effect never runs on two threads at
 /// once. Effects run on the thread that completed the write, unless the effect was created with a
-/// <see cref="SynchronizationContext"/>, in which case its runs are posted there (that is how UI
+/// <see cref="SynchronizationContext"/>, in which case its runs happen there (inline when the write is
+/// made on that context's thread, posted otherwise) (that is how UI
 /// apps receive changes made by the sync loop on their UI thread). Because the lock is held while
 /// effects and computeds run, their code must not block waiting for another thread that itself
 /// reads or writes signals (for example <c>Dispatcher.Invoke</c>); post instead.</para>
