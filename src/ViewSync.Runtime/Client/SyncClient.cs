@@ -737,8 +737,7 @@ public sealed partial class SyncClient : IAsyncDisposable
 
         var baseUrl = _baseUrl ?? throw new ArgumentException(
             "Set LiveOptions.Url: it cannot be derived without a base URL.", nameof(live));
-        var builder = new UriBuilder(baseUrl) { Scheme = baseUrl.Scheme == Uri.UriSchemeHttps ? "wss" : "ws", Path = "/_live" };
-        return builder.Uri;
+        return LiveConnection.DefaultEndpoint(baseUrl);
     }
 
     /// <summary>Bytes of a push body around its mutations: <c>{"mutations":[</c> and <c>]}</c>.</summary>
