@@ -1,4 +1,5 @@
 using ViewSync.Runtime.Tests.Support;
+using ViewSync.Tests.Journal;
 
 namespace ViewSync.Runtime.Tests.ReactiveCore;
 
@@ -61,6 +62,30 @@ public class EffectErrorTests
         await ui.InvokeAsync(() => { }).WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal("broken view", Assert.Single(ui.Unhandled).Message);
+    }
+
+    [Fact]
+    public async Task A_view_that_fails_on_a_mutations_change_does_not_make_Mutate_throw_after_the_mutation_was_queued()
+    {
+        using var ui = new SingleThreadSynchronizationContext();
+        await ui.InvokeAsync(() =>
+        {
+            var replica = new Replica(CounterMutators.Table);
+            using var view = new Effect(() =>
+            {
+                if (replica.Store.Contains("counter", "c1"))
+                {
+                    throw new InvalidDataException("the view cannot show c1");
+                }
+            }, ui);
+
+            var id = replica.Mutate("counter.add", CounterMutators.Args("""{"id":"c1","n":2}"""));
+
+            Assert.Equal(id, Assert.Single(replica.Pending()).Id); // queued, and the caller knows it
+        }).WaitAsync(TimeSpan.FromSeconds(10));
+        await ui.InvokeAsync(() => { }).WaitAsync(TimeSpan.FromSeconds(10));
+
+        Assert.Equal("the view cannot show c1", Assert.Single(ui.Unhandled).Message);
     }
 
     [Fact]
