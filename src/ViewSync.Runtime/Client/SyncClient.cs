@@ -49,6 +49,7 @@ public sealed partial class SyncClient : IAsyncDisposable
     private readonly Uri? _baseUrl;
     private bool _snapshotTaken;
     private bool _pushAccepted;
+    private int _isOnline;
 
     /// <summary>Creates a client. Nothing happens until <see cref="StartAsync"/>.</summary>
     /// <param name="mutators">The app's mutators (a generated database's <c>Mutators</c>).</param>
@@ -342,8 +343,12 @@ public sealed partial class SyncClient : IAsyncDisposable
             }
 
             SetOnline(true);
-            _lastError.Set(null);
-            _lastSyncTime.Set(_time.GetUtcNow());
+            var now = _time.GetUtcNow();
+            SetStatus(() =>
+            {
+                _lastError.Set(null);
+                _lastSyncTime.Set(now);
+            });
             Synced?.Invoke(this, new SyncedEventArgs(Cursor));
         }
         catch (SyncFailure failure)
@@ -656,7 +661,7 @@ public sealed partial class SyncClient : IAsyncDisposable
     /// <summary>Runs a change to the reactive graph on the configured context (the UI thread), or inline.</summary>
     private Task DispatchAsync(Action apply)
     {
-        if (_options.SynchronizationContext is not { } context || SynchronizationContext.Current == context)
+        if (_options.SynchronizationContext is not { } context || ContextAffinity.IsCurrent(context))
         {
             apply();
             return Task.CompletedTask;
@@ -667,6 +672,7 @@ public sealed partial class SyncClient : IAsyncDisposable
         {
             try
             {
+                ContextAffinity.Learn(context);
                 apply();
                 done.SetResult();
             }
@@ -722,17 +728,30 @@ public sealed partial class SyncClient : IAsyncDisposable
 
     private void SetOnline(bool online)
     {
-        if (_online.Peek() != online)
+        if (Interlocked.Exchange(ref _isOnline, online ? 1 : 0) != (online ? 1 : 0))
         {
-            _online.Set(online);
+            SetStatus(() => _online.Set(online));
             OnlineChanged?.Invoke(this, online);
+        }
+    }
+
+    /// <summary>Sets status signals where the graph's other changes happen: on the configured context, in order, without waiting.</summary>
+    private void SetStatus(Action set)
+    {
+        try
+        {
+            _ = DispatchAsync(set);
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+        {
+            // The context is closed (the window is gone): nobody is left to see the status.
         }
     }
 
     private void Report(SyncError error)
     {
         LogError(error.Kind, error.Message);
-        _lastError.Set(error);
+        SetStatus(() => _lastError.Set(error));
         Error?.Invoke(this, new SyncErrorEventArgs(error));
     }
 
@@ -745,8 +764,7 @@ public sealed partial class SyncClient : IAsyncDisposable
 
         var baseUrl = _baseUrl ?? throw new ArgumentException(
             "Set LiveOptions.Url: it cannot be derived without a base URL.", nameof(live));
-        var builder = new UriBuilder(baseUrl) { Scheme = baseUrl.Scheme == Uri.UriSchemeHttps ? "wss" : "ws", Path = "/_live" };
-        return builder.Uri;
+        return LiveConnection.DefaultEndpoint(baseUrl);
     }
 
     /// <summary>Bytes of a push body around its mutations: <c>{"mutations":[</c> and <c>]}</c>.</summary>

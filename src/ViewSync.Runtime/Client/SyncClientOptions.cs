@@ -70,8 +70,11 @@ public sealed class SyncClientOptions
     public ILoggerFactory? LoggerFactory { get; set; }
 
     /// <summary>
-    /// Where remote changes are applied to the reactive graph. Set it to the UI thread's context so
-    /// effects bound to the UI see server changes there. Null applies them on the sync loop's thread.
+    /// Where remote changes are applied to the reactive graph, and where the status signals
+    /// (<see cref="SyncClient.Online"/>, <see cref="SyncClient.LastError"/>, <see cref="SyncClient.LastSyncTime"/>)
+    /// change. Set it to the UI thread's context (<c>SynchronizationContext.Current</c> on the UI thread) so
+    /// effects bound to the UI see server changes there; the UI thread is recognised even when the framework
+    /// installs a new context instance per operation (WPF). Null applies them on the sync loop's thread.
     /// </summary>
     public SynchronizationContext? SynchronizationContext { get; set; }
 

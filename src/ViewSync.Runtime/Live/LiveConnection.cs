@@ -25,9 +25,10 @@ internal sealed partial class LiveConnection : IAsyncDisposable
     private Task? _run;
     private volatile bool _connected;
 
+    /// <exception cref="ArgumentException"><paramref name="endpoint"/> is not an absolute ws, wss, http or https URL.</exception>
     public LiveConnection(Uri endpoint, string scope, LiveOptions options, TimeProvider time, Random random, ILogger logger, Action notify)
     {
-        _endpoint = new UriBuilder(endpoint) { Query = $"scope={Uri.EscapeDataString(scope)}" }.Uri;
+        _endpoint = new UriBuilder(ToWebSocket(endpoint)) { Query = $"scope={Uri.EscapeDataString(scope)}" }.Uri;
         _topic = Scopes.Topic(scope);
         _options = options;
         _time = time;
@@ -37,6 +38,35 @@ internal sealed partial class LiveConnection : IAsyncDisposable
     }
 
     public bool IsConnected => _connected;
+
+    /// <summary>
+    /// The default live endpoint for a sync base URL: <c>_live</c> next to the sync prefix, on the same
+    /// host and path base, as WebSocket: <c>http://host/app/_sync/</c> gives <c>ws://host/app/_live</c>.
+    /// </summary>
+    public static Uri DefaultEndpoint(Uri baseUrl)
+    {
+        var path = baseUrl.AbsolutePath.TrimEnd('/');
+        var parent = path[..(path.LastIndexOf('/') + 1)];
+        return ToWebSocket(new UriBuilder(baseUrl) { Path = parent + "_live", Query = string.Empty, Fragment = string.Empty }.Uri);
+    }
+
+    /// <summary>The WebSocket form of a live URL: http becomes ws and https wss; ws and wss are kept.</summary>
+    /// <exception cref="ArgumentException">The URL is relative or has another scheme.</exception>
+    public static Uri ToWebSocket(Uri url)
+    {
+        if (!url.IsAbsoluteUri)
+        {
+            throw new ArgumentException($"The live URL '{url}' must be absolute, e.g. wss://example.com/_live.", nameof(url));
+        }
+
+        var scheme = url.Scheme switch
+        {
+            "ws" or "http" => "ws",
+            "wss" or "https" => "wss",
+            _ => throw new ArgumentException($"The live URL '{url}' must use ws, wss, http or https (http maps to ws, https to wss).", nameof(url)),
+        };
+        return scheme == url.Scheme ? url : new UriBuilder(url) { Scheme = scheme, Port = url.IsDefaultPort ? -1 : url.Port }.Uri;
+    }
 
     public void Start(CancellationToken cancellationToken)
     {
@@ -77,8 +107,9 @@ internal sealed partial class LiveConnection : IAsyncDisposable
             {
                 return;
             }
-            catch (Exception e) when (e is WebSocketException or HttpRequestException or IOException or JsonException)
+            catch (Exception e)
             {
+                // Whatever the failure (refused handshake, reset, bad frame), the connection is retried: it must not end silently.
                 LogDisconnected(e.Message);
             }
             finally

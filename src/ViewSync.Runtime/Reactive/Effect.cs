@@ -15,7 +15,14 @@ namespace ViewSync;
 /// disposed.</para>
 /// <para><b>Dispatching.</b> With a <see cref="SynchronizationContext"/>, the effect runs only on
 /// that context: a change made on another thread posts the run there (once, however many changes
-/// arrive before it runs). Without one, it runs on the thread that made the change.</para>
+/// arrive before it runs), and a change made on the context's own thread runs it before the write
+/// returns. Pass the UI thread's context (<c>SynchronizationContext.Current</c> on the UI thread):
+/// the thread is recognised even when the UI framework installs a new context instance per operation,
+/// as WPF does. Without a context, the effect runs on the thread that made the change.</para>
+/// <para><b>Errors.</b> An exception thrown by the function or a cleanup goes to the effect's
+/// <c>onError</c> handler; without one, to <see cref="Reactive.EffectFailed"/>; without either, it is
+/// unhandled (see <see cref="Reactive"/>). It is never thrown from the write that happened to run the
+/// effect: that write is done. The effect stays active and runs again when what it read changes.</para>
 /// <para>Keep a reference or a <c>using</c>: an effect lives as long as the signals it reads.</para>
 /// </remarks>
 public sealed class Effect : ReactiveNode, IDisposable
@@ -24,6 +31,7 @@ public sealed class Effect : ReactiveNode, IDisposable
 
     private readonly SynchronizationContext? _context;
     private readonly string? _name;
+    private readonly Action<Exception>? _onError;
     private Action? _run;
     private Func<Action?>? _runWithCleanup;
     private Action? _cleanup;
@@ -35,16 +43,15 @@ public sealed class Effect : ReactiveNode, IDisposable
     private Effect? _prevSibling;
     private Effect? _nextSibling;
 
-    /// <summary>Next effect in the runtime's list of effects waiting to run.</summary>
-    internal Effect? NextPending;
 
     /// <summary>Creates an effect and runs it immediately.</summary>
     /// <param name="run">The code to run; what it reads is tracked.</param>
     /// <param name="context">When set, every run happens on this context (see the remarks).</param>
     /// <param name="name">A name for diagnostics.</param>
+    /// <param name="onError">Receives what the function or a cleanup throws, on the thread that ran it (see the remarks).</param>
     /// <exception cref="ArgumentNullException"><paramref name="run"/> is null.</exception>
-    public Effect(Action run, SynchronizationContext? context = null, string? name = null)
-        : this(context, name)
+    public Effect(Action run, SynchronizationContext? context = null, string? name = null, Action<Exception>? onError = null)
+        : this(context, name, onError)
     {
         ArgumentNullException.ThrowIfNull(run);
         _run = run;
@@ -55,19 +62,21 @@ public sealed class Effect : ReactiveNode, IDisposable
     /// <param name="run">The code to run; what it reads is tracked. The cleanup it returns (if any) runs before the next run and on dispose.</param>
     /// <param name="context">When set, every run happens on this context (see the remarks).</param>
     /// <param name="name">A name for diagnostics.</param>
+    /// <param name="onError">Receives what the function or a cleanup throws, on the thread that ran it (see the remarks).</param>
     /// <exception cref="ArgumentNullException"><paramref name="run"/> is null.</exception>
-    public Effect(Func<Action?> run, SynchronizationContext? context = null, string? name = null)
-        : this(context, name)
+    public Effect(Func<Action?> run, SynchronizationContext? context = null, string? name = null, Action<Exception>? onError = null)
+        : this(context, name, onError)
     {
         ArgumentNullException.ThrowIfNull(run);
         _runWithCleanup = run;
         Start();
     }
 
-    private Effect(SynchronizationContext? context, string? name)
+    private Effect(SynchronizationContext? context, string? name, Action<Exception>? onError)
     {
         _context = context;
         _name = name;
+        _onError = onError;
         Flags = NodeFlags.Tracking;
     }
 
@@ -82,6 +91,9 @@ public sealed class Effect : ReactiveNode, IDisposable
     }
 
     internal override string DisplayName => _name is null ? "Effect" : $"effect '{_name}'";
+
+    /// <summary>The effect whose run created this one (and disposes it before its next run).</summary>
+    internal Effect? OwnerEffect => _parent;
 
     /// <summary>Stops the effect: it unsubscribes from everything it read, runs its cleanups and disposes the effects it owns.</summary>
     public void Dispose()
@@ -102,7 +114,7 @@ public sealed class Effect : ReactiveNode, IDisposable
             }
 
             error = Teardown();
-            if (error is not null && Reactive.ReportEffectError(this, error.SourceException))
+            if (error is not null && TryHandleError(error.SourceException))
             {
                 error = null;
             }
@@ -125,7 +137,7 @@ public sealed class Effect : ReactiveNode, IDisposable
     /// <summary>Called by the flush for a notified effect whose sources changed.</summary>
     internal ExceptionDispatchInfo? RunFromFlush()
     {
-        if (_context is not null && SynchronizationContext.Current != _context)
+        if (_context is not null && !ContextAffinity.IsCurrent(_context))
         {
             Post();
             return null;
@@ -144,14 +156,15 @@ public sealed class Effect : ReactiveNode, IDisposable
                 owner.Adopt(this);
             }
 
-            if (_context is not null && SynchronizationContext.Current != _context)
+            if (_context is not null && !ContextAffinity.IsCurrent(_context))
             {
                 Post();
                 return;
             }
 
+            // The first run belongs to the caller: without a handler, its exception is thrown from the constructor.
             error = Run();
-            if (error is not null && Reactive.ReportEffectError(this, error.SourceException))
+            if (error is not null && TryHandleError(error.SourceException))
             {
                 error = null;
             }
@@ -175,9 +188,11 @@ public sealed class Effect : ReactiveNode, IDisposable
 
         Flags |= NodeFlags.Running;
         _hasRun = true;
+
+        // The batch starts before the cleanups: what they write is seen after this run, not in the middle of it.
+        ReactiveRuntime.StartBatch();
         var error = RunCleanups();
         ReactiveRuntime.PrepareSources(this);
-        ReactiveRuntime.StartBatch();
         var observer = ReactiveRuntime.Observer;
         var owner = ReactiveRuntime.Owner;
         RunningParent = observer;
@@ -224,28 +239,92 @@ public sealed class Effect : ReactiveNode, IDisposable
         if ((Flags & NodeFlags.Scheduled) == 0)
         {
             Flags |= NodeFlags.Scheduled;
-            _context!.Post(s_runPosted, this);
+            try
+            {
+                _context!.Post(s_runPosted, this);
+            }
+            catch
+            {
+                // Not posted (a closed window's context): the next change tries again.
+                Flags &= ~NodeFlags.Scheduled;
+                throw;
+            }
         }
     }
 
     private void RunPosted()
     {
-        ExceptionDispatchInfo? error = null;
-        using (ReactiveRuntime.Gate.EnterScope())
+        ContextAffinity.Learn(_context!);
+        using var scope = ReactiveRuntime.Gate.EnterScope();
+        Flags &= ~NodeFlags.Scheduled;
+        try
         {
-            Flags &= ~NodeFlags.Scheduled;
-            if ((Flags & NodeFlags.Disposed) == 0 && (!_hasRun || ReactiveRuntime.NeedsToRecompute(this)))
+            if ((Flags & NodeFlags.Disposed) == 0 && (!_hasRun || ReactiveRuntime.NeedsToRecompute(this)) && Run() is { } error)
             {
-                error = Run();
-                if (error is not null && Reactive.ReportEffectError(this, error.SourceException))
-                {
-                    error = null;
-                }
+                ReportError(error.SourceException);
+            }
+        }
+        catch (Exception e)
+        {
+            ReportError(e);
+        }
+    }
+
+    /// <summary>
+    /// Reports an exception of this effect: to its handler, else to <see cref="Reactive.EffectFailed"/>,
+    /// else as an unhandled exception (see <see cref="RaiseUnhandled"/>). Never throws.
+    /// </summary>
+    internal void ReportError(Exception exception)
+    {
+        if (!TryHandleError(exception))
+        {
+            RaiseUnhandled(exception);
+        }
+    }
+
+    /// <summary>Passes the exception to a handler; false when there is none. A handler that throws is itself unhandled.</summary>
+    private bool TryHandleError(Exception exception)
+    {
+        try
+        {
+            if (_onError is { } onError)
+            {
+                onError(exception);
+                return true;
+            }
+
+            return Reactive.RaiseEffectFailed(this, exception);
+        }
+        catch (Exception handlerError)
+        {
+            RaiseUnhandled(handlerError);
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Throws <paramref name="exception"/> where nobody is in the middle of a write: on the effect's
+    /// context when it has one (the UI framework's unhandled-exception event sees it, as for its own
+    /// callbacks), otherwise on a thread-pool thread (which ends the process, as an exception escaping
+    /// a timer callback does).
+    /// </summary>
+    private void RaiseUnhandled(Exception exception)
+    {
+        var error = ExceptionDispatchInfo.Capture(exception);
+        if (_context is { } context)
+        {
+            try
+            {
+                context.Post(static state => ((ExceptionDispatchInfo)state!).Throw(), error);
+                return;
+            }
+            catch (Exception)
+            {
+                // The context is closed: the thread pool is the last place left.
             }
         }
 
-        // Unhandled: surface it on the context, as a UI framework does with its own callbacks.
-        error?.Throw();
+        ThreadPool.UnsafeQueueUserWorkItem(static state => state.Throw(), error, preferLocal: false);
     }
 
     private void Adopt(Effect child)

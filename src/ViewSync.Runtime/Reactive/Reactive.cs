@@ -12,22 +12,32 @@ namespace ViewSync;
 /// re-entrant lock, held for the duration of a read, a write and the effects that the write runs,
 /// so concurrent writes are serialised: none is lost, and an effect never runs on two threads at
 /// once. Effects run on the thread that completed the write, unless the effect was created with a
-/// <see cref="SynchronizationContext"/>, in which case its runs are posted there (that is how UI
+/// <see cref="SynchronizationContext"/>, in which case its runs happen there (inline when the write is
+/// made on that context's thread, posted otherwise) (that is how UI
 /// apps receive changes made by the sync loop on their UI thread). Because the lock is held while
 /// effects and computeds run, their code must not block waiting for another thread that itself
 /// reads or writes signals (for example <c>Dispatcher.Invoke</c>); post instead.</para>
 /// <para><b>Errors.</b> An exception thrown by a computed is cached and rethrown by each read until
 /// a source changes. An exception thrown by an effect (or one of its cleanups) does not stop the
-/// other effects: it is passed to <see cref="EffectFailed"/>; when no handler is attached it is
-/// rethrown from the write (or batch, or effect constructor) that ran the effect, after every
-/// other effect has run.</para>
+/// other effects, and it is never thrown from the write (or batch) that ran the effect: that write
+/// has happened (a mutation made by <c>Mutate</c> is already queued), so failing it would be a lie.
+/// Instead the exception goes to the effect's own <c>onError</c> handler (a constructor argument of
+/// <see cref="Effect"/>); without one, to <see cref="EffectFailed"/>, the app-wide fallback; without
+/// either (or when a handler throws), it is unhandled: it is thrown on the effect's
+/// <see cref="SynchronizationContext"/> when it has one, where the UI framework reports it as it does
+/// for its own callbacks (<c>Application.DispatcherUnhandledException</c> in WPF), and otherwise on a
+/// thread-pool thread, which ends the process like any unhandled exception. The one exception to the
+/// rule is an effect's first run, which belongs to the code creating it: without a handler, its
+/// exception is thrown from the <see cref="Effect"/> constructor (and the effect is disposed); so is
+/// a cleanup's exception from <see cref="Effect.Dispose"/>.</para>
 /// </remarks>
 public static class Reactive
 {
     /// <summary>
-    /// Raised when an effect or one of its cleanups throws. Handlers run on the thread that ran the
-    /// effect, while the graph's lock is held. When no handler is attached the exception is rethrown
-    /// to the code whose write triggered the effect.
+    /// Raised when an effect or one of its cleanups throws and the effect has no <c>onError</c> handler
+    /// of its own. Handlers run on the thread that ran the effect, while the graph's lock is held. When
+    /// no handler is attached the exception is unhandled (see the remarks of <see cref="Reactive"/>);
+    /// attach one in every app, to log.
     /// </summary>
     public static event EventHandler<EffectFailedEventArgs>? EffectFailed;
 
@@ -155,7 +165,7 @@ public static class Reactive
     }
 
     /// <summary>Passes an effect's exception to <see cref="EffectFailed"/>; false when nobody listens.</summary>
-    internal static bool ReportEffectError(Effect effect, Exception exception)
+    internal static bool RaiseEffectFailed(Effect effect, Exception exception)
     {
         var handler = EffectFailed;
         if (handler is null)

@@ -1,5 +1,3 @@
-using System.Runtime.ExceptionServices;
-
 namespace ViewSync;
 
 /// <summary>
@@ -24,7 +22,10 @@ internal static class ReactiveRuntime
     /// <summary>Bumped on every signal write: a computed that saw this version is up to date without checking.</summary>
     internal static long GlobalVersion;
 
-    private static Effect? s_pendingEffects;
+    /// <summary>Effects waiting to run, in the order they were notified; entries before <see cref="s_queueHead"/> are done.</summary>
+    private static Effect?[] s_queue = new Effect?[16];
+    private static int s_queueHead;
+    private static int s_queueCount;
     private static int s_batchDepth;
     private static int s_flushRound;
 
@@ -46,7 +47,12 @@ internal static class ReactiveRuntime
         public void Dispose() => Observer = _observer;
     }
 
-    /// <summary>Leaves a batch; leaving the outermost one runs the effects it triggered, each once.</summary>
+    /// <summary>
+    /// Leaves a batch; leaving the outermost one runs the effects it triggered, each once, in the order
+    /// they were notified, except that an effect's owners (when notified too) run before it. Nothing an
+    /// effect does escapes the flush: its errors are reported (see <see cref="Effect.ReportError"/>), so
+    /// every other queued effect still runs and the write that started the flush never throws for it.
+    /// </summary>
     internal static void EndBatch()
     {
         if (s_batchDepth > 1)
@@ -55,45 +61,80 @@ internal static class ReactiveRuntime
             return;
         }
 
-        ExceptionDispatchInfo? unhandled = null;
         try
         {
-            while (s_pendingEffects is not null)
+            while (s_queueHead < s_queueCount)
             {
-                var effect = s_pendingEffects;
-                s_pendingEffects = null;
                 s_flushRound++;
-                while (effect is not null)
+                var end = s_queueCount;
+                while (s_queueHead < end)
                 {
-                    var next = effect.NextPending;
-                    effect.NextPending = null;
-                    effect.Flags &= ~NodeFlags.Notified;
-                    if ((effect.Flags & NodeFlags.Disposed) == 0 && NeedsToRecompute(effect))
-                    {
-                        var error = effect.RunFromFlush();
-                        if (error is not null && !Reactive.ReportEffectError(effect, error.SourceException))
-                        {
-                            unhandled ??= error;
-                        }
-                    }
-
-                    effect = next;
+                    var effect = s_queue[s_queueHead]!;
+                    s_queue[s_queueHead++] = null;
+                    RunAfterOwners(effect);
                 }
             }
         }
         finally
         {
+            // Normally everything ran; if something escaped anyway, what is left stays queued (and notified) for the next flush.
+            var left = s_queueCount - s_queueHead;
+            Array.Copy(s_queue, s_queueHead, s_queue, 0, left);
+            Array.Clear(s_queue, left, s_queueHead);
+            s_queueHead = 0;
+            s_queueCount = left;
             s_flushRound = 0;
             s_batchDepth--;
         }
-
-        unhandled?.Throw();
     }
 
     internal static void Enqueue(Effect effect)
     {
-        effect.NextPending = s_pendingEffects;
-        s_pendingEffects = effect;
+        if (s_queueCount == s_queue.Length)
+        {
+            Array.Resize(ref s_queue, s_queue.Length * 2);
+        }
+
+        s_queue[s_queueCount++] = effect;
+    }
+
+    /// <summary>Runs the notified owners of <paramref name="effect"/>, outermost first, then the effect: an owner's re-run disposes the effects it created.</summary>
+    private static void RunAfterOwners(Effect effect)
+    {
+        if (effect.OwnerEffect is { } owner)
+        {
+            RunAfterOwners(owner);
+        }
+
+        RunQueued(effect);
+    }
+
+    /// <summary>Runs a queued effect if it is still notified and its sources changed. Never throws.</summary>
+    private static void RunQueued(Effect effect)
+    {
+        if ((effect.Flags & NodeFlags.Notified) == 0)
+        {
+            return; // not queued, or already run for this notification (as an owner of an effect queued before it)
+        }
+
+        effect.Flags &= ~NodeFlags.Notified;
+        if ((effect.Flags & NodeFlags.Disposed) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            if (NeedsToRecompute(effect) && effect.RunFromFlush() is { } error)
+            {
+                effect.ReportError(error.SourceException);
+            }
+        }
+        catch (Exception e)
+        {
+            // Posting to a closed context, or the effect re-entered while running: the effect's failure, not the flush's.
+            effect.ReportError(e);
+        }
     }
 
     internal static void ThrowIfEndlessLoop(ReactiveNode written)

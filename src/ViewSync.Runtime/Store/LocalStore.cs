@@ -408,6 +408,15 @@ public sealed class LocalStore : IEntityReader
             _emptySlotsCreated = 0;
             foreach (var (id, slot) in Slots.Where(s => s.Value.Value is null && s.Value.Version is not { Targets: not null }).ToList())
             {
+                // An unobserved computed may still link to this slot's signal without being subscribed to it.
+                // Moving the signal's version makes such a computed recompute on its next read, and read the
+                // id again through a new slot, instead of trusting a signal that no write will ever move.
+                if (slot.Version is { } version)
+                {
+                    version.Version++;
+                    ReactiveRuntime.GlobalVersion++;
+                }
+
                 Slots.Remove(id);
             }
         }

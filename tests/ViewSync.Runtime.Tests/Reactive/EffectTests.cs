@@ -173,8 +173,11 @@ public class EffectTests
     {
         var counter = new Signal<int>(0, name: "counter");
 
-        var error = Assert.Throws<InvalidOperationException>(() => new Effect(() => counter.Set(counter.Get() + 1)));
+        var errors = new List<Exception>();
 
+        using var effect = new Effect(() => counter.Set(counter.Get() + 1), onError: errors.Add);
+
+        var error = Assert.IsType<InvalidOperationException>(Assert.Single(errors));
         Assert.Contains("Cycle detected", error.Message, StringComparison.Ordinal);
         Assert.Contains("signal 'counter'", error.Message, StringComparison.Ordinal);
     }
