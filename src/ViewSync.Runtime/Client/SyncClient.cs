@@ -486,13 +486,8 @@ public sealed partial class SyncClient : IAsyncDisposable
 
     private async Task RejectAsync(List<(Mutation Mutation, string Code, string Error)> rejected, CancellationToken cancellationToken)
     {
-        await PersistOrFailAsync(() => DispatchAsync(() =>
-        {
-            foreach (var (mutation, _, _) in rejected)
-            {
-                Replica.Reject(mutation.Id);
-            }
-        })).ConfigureAwait(false);
+        // One record for the batch's rejections: all of them are reported, or (recording failed) none left the queue.
+        await PersistOrFailAsync(() => DispatchAsync(() => Replica.Reject([.. rejected.Select(r => r.Mutation.Id)]))).ConfigureAwait(false);
         foreach (var (mutation, code, error) in rejected)
         {
             LogRejected(mutation.Name, mutation.Id, code, error);

@@ -303,17 +303,31 @@ public sealed class Replica : IAsyncDisposable
     public bool Reject(string mutationId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(mutationId);
+        return Reject([mutationId]) == 1;
+    }
+
+    /// <summary>
+    /// Records that the server rejected mutations, as one record (all of them or, when it throws, none), removes
+    /// them and rolls their effects back (by replaying the others).
+    /// </summary>
+    /// <param name="mutationIds">The mutations' ids; ids that are not pending are ignored.</param>
+    /// <returns>How many were pending.</returns>
+    /// <exception cref="IOException">The rejections could not be recorded; nothing changed.</exception>
+    public int Reject(IReadOnlyCollection<string> mutationIds)
+    {
+        ArgumentNullException.ThrowIfNull(mutationIds);
         using var scope = ReactiveRuntime.Gate.EnterScope();
         using var untracked = ReactiveRuntime.SuspendTracking();
-        if (!_queue.Contains(mutationId))
+        var pending = mutationIds.Where(_queue.Contains).Distinct(StringComparer.Ordinal).ToList();
+        if (pending.Count == 0)
         {
-            return false;
+            return 0;
         }
 
-        _journal?.AppendRejected([mutationId]);
-        _queue.Remove(mutationId);
+        _journal?.AppendRejected(pending);
+        _queue.RemoveRange(pending);
         Rebase([]);
-        return true;
+        return pending.Count;
     }
 
     /// <summary>Flushes and closes the journal; the replica stays readable in memory.</summary>

@@ -63,6 +63,29 @@ public sealed class ReplicaTests
     }
 
     [Fact]
+    public async Task A_batch_of_rejections_is_one_record_all_kept_or_none()
+    {
+        var disk = new SimulatedDisk();
+        var replica = new Replica(CounterMutators.Table);
+        await replica.OpenAsync(disk);
+        var ids = Enumerable.Range(1, 3).Select(n => replica.Mutate("counter.add", CounterMutators.Args($$"""{"id":"c1","n":{{n}}}"""))).ToList();
+
+        disk.Full = true;
+        Assert.Throws<IOException>(() => replica.Reject([ids[0], ids[2]]));
+        Assert.Equal(ids, replica.Pending().Select(m => m.Id)); // none left the queue, so none goes unreported
+
+        disk.Full = false;
+        Assert.Equal(2, replica.Reject([ids[0], ids[2], "not-pending"]));
+        Assert.Equal(2, CounterMutators.Value(replica.Store, "counter", "c1"));
+        var boundaries = disk.Boundaries;
+        await replica.DisposeAsync();
+        var restarted = new Replica(CounterMutators.Table);
+        await restarted.OpenAsync(new SimulatedDisk(image: disk.AfterCrash(powerLoss: false, new Random(1))));
+        Assert.Equal([ids[1]], restarted.Pending().Select(m => m.Id));
+        Assert.True(boundaries > 0);
+    }
+
+    [Fact]
     public async Task Mutations_made_before_opening_join_the_journal_after_what_it_held()
     {
         var memory = new MemoryPersistence();
