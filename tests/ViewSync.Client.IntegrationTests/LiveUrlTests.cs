@@ -17,7 +17,7 @@ public sealed class LiveUrlTests
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.Services.AddViewSyncServer(o => o.Mutators = TodoDb.Mutators);
+        builder.Services.AddViewSyncServer(o => o.AllowAnyScopeForDevelopment().Mutators = TodoDb.Mutators);
         await using var app = builder.Build();
         app.MapViewSync("/app/_sync");
         app.MapViewSyncLive("/app/_live"); // nothing answers at /_live
