@@ -28,25 +28,6 @@ public sealed class PerOperationSynchronizationContext : SynchronizationContext,
 
     public override SynchronizationContext CreateCopy() => new PerOperationSynchronizationContext(_pump);
 
-    /// <summary>Runs <paramref name="action"/> on the context's thread and waits for it.</summary>
-    public Task InvokeAsync(Action action)
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Post(_ =>
-        {
-            try
-            {
-                action();
-                done.SetResult();
-            }
-            catch (Exception e)
-            {
-                done.SetException(e);
-            }
-        }, null);
-        return done.Task;
-    }
-
     public void Dispose() => _pump.Stop();
 
     private sealed class Pump

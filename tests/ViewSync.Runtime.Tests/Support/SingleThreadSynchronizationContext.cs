@@ -22,25 +22,6 @@ public sealed class SingleThreadSynchronizationContext : SynchronizationContext,
 
     public override void Send(SendOrPostCallback d, object? state) => throw new NotSupportedException("Tests only post.");
 
-    /// <summary>Runs <paramref name="action"/> on the context's thread and waits for it.</summary>
-    public Task InvokeAsync(Action action)
-    {
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Post(_ =>
-        {
-            try
-            {
-                action();
-                done.SetResult();
-            }
-            catch (Exception e)
-            {
-                done.SetException(e);
-            }
-        }, null);
-        return done.Task;
-    }
-
     public void Dispose()
     {
         _queue.CompleteAdding();
