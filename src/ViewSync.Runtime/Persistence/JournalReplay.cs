@@ -60,10 +60,10 @@ internal static class JournalReplay
                 PersistenceProblemKind.JournalCorrupt, location, offset, next - offset,
                 $"{error}; {next - offset} bytes were skipped and every intact record after them was kept, "
                 + "but what they held is lost, so the cursor was reset to 0 and the client takes a new snapshot"));
-            state.Cursor = 0;
             offset = next;
         }
 
+        // After the whole replay: a later page must not move the cursor back up over the missing region.
         if (state.Problems.Any(p => p.Kind == PersistenceProblemKind.JournalCorrupt))
         {
             state.Cursor = 0;
