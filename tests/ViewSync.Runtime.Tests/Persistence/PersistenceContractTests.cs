@@ -49,13 +49,7 @@ public abstract class PersistenceContractTests
     [Fact]
     public async Task A_committed_rewrite_keeps_what_was_appended_after_its_mark()
     {
-        var persistence = Open();
-        await persistence.OpenAsync();
-        using (var first = persistence.BeginRewrite())
-        {
-            first.Append("old|"u8);
-            first.Commit(0);
-        }
+        var persistence = await OpenWithLogAsync("old|"u8.ToArray());
 
         persistence.Append("a|"u8);
         using (var compaction = persistence.BeginRewrite())
@@ -68,21 +62,13 @@ public abstract class PersistenceContractTests
         persistence.Append("c|"u8);
         await persistence.DisposeAsync();
 
-        var reopened = Open();
-        Assert.Equal("NEW|b|c|"u8.ToArray(), (await reopened.OpenAsync()).Log.ToArray());
-        await reopened.DisposeAsync();
+        Assert.Equal("NEW|b|c|"u8.ToArray(), await ReopenAndReadAsync());
     }
 
     [Fact]
     public async Task A_prepared_rewrite_keeps_what_was_appended_before_and_after_preparing()
     {
-        var persistence = Open();
-        await persistence.OpenAsync();
-        using (var first = persistence.BeginRewrite())
-        {
-            first.Append("old|"u8);
-            first.Commit(0);
-        }
+        var persistence = await OpenWithLogAsync("old|"u8.ToArray());
 
         persistence.Append("a|"u8);
         using (var compaction = persistence.BeginRewrite())
@@ -97,21 +83,13 @@ public abstract class PersistenceContractTests
         persistence.Append("d|"u8);
         await persistence.DisposeAsync();
 
-        var reopened = Open();
-        Assert.Equal("NEW|b|c|d|"u8.ToArray(), (await reopened.OpenAsync()).Log.ToArray());
-        await reopened.DisposeAsync();
+        Assert.Equal("NEW|b|c|d|"u8.ToArray(), await ReopenAndReadAsync());
     }
 
     [Fact]
     public async Task A_rewrite_dropped_without_commit_changes_nothing()
     {
-        var persistence = Open();
-        await persistence.OpenAsync();
-        using (var first = persistence.BeginRewrite())
-        {
-            first.Append("kept|"u8);
-            first.Commit(0);
-        }
+        var persistence = await OpenWithLogAsync("kept|"u8.ToArray());
 
         using (var abandoned = persistence.BeginRewrite())
         {
@@ -121,9 +99,7 @@ public abstract class PersistenceContractTests
         persistence.Append("more|"u8);
         await persistence.DisposeAsync();
 
-        var reopened = Open();
-        Assert.Equal("kept|more|"u8.ToArray(), (await reopened.OpenAsync()).Log.ToArray());
-        await reopened.DisposeAsync();
+        Assert.Equal("kept|more|"u8.ToArray(), await ReopenAndReadAsync());
     }
 
     [Fact]
@@ -166,5 +142,25 @@ public abstract class PersistenceContractTests
         }
 
         await replica.DisposeAsync();
+    }
+
+    /// <summary>Opens the location and gives it a first log, as a replica's first rewrite does.</summary>
+    private async Task<IPersistence> OpenWithLogAsync(byte[] log)
+    {
+        var persistence = Open();
+        await persistence.OpenAsync();
+        using var rewrite = persistence.BeginRewrite();
+        rewrite.Append(log);
+        rewrite.Commit(0);
+        return persistence;
+    }
+
+    /// <summary>What the location holds, read by a new instance as after a restart.</summary>
+    private async Task<byte[]> ReopenAndReadAsync()
+    {
+        var reopened = Open();
+        var log = (await reopened.OpenAsync()).Log.ToArray();
+        await reopened.DisposeAsync();
+        return log;
     }
 }
