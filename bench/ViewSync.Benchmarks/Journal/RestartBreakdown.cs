@@ -34,22 +34,11 @@ internal static class RestartBreakdown
                 steps.Add(("read the file", Lap()));
                 var state = JournalReplay.Replay(log, benchmark.JournalPath);
                 steps.Add(("JournalReplay.Replay (frames, CRC, decode rows into dictionaries)", Lap()));
-                var image = ConfirmedState.Build(state.Confirmed);
-                steps.Add(("ConfirmedState.Build (immutable sorted maps)", Lap()));
-                var visible = new StoreSnapshot.Builder();
-                foreach (var (entity, ids) in image.Types)
-                {
-                    foreach (var (id, json) in ids)
-                    {
-                        visible.Add(entity, id, json.Span);
-                    }
-                }
-
-                steps.Add(("RebaseAll: copy every row into a StoreSnapshot.Builder", Lap()));
-                var snapshot = visible.Build();
-                steps.Add(("RebaseAll: StoreSnapshot.Build (frozen dictionaries)", Lap()));
-                new LocalStore().Load(snapshot);
-                steps.Add(("RebaseAll: LocalStore.Load (validate JSON, one entry per row)", Lap()));
+                var confirmed = new ConfirmedState();
+                confirmed.Load(new ConfirmedImage(state.Confirmed));
+                steps.Add(("the confirmed state takes the replayed maps as its base", Lap()));
+                new LocalStore().Replace(confirmed.Entries());
+                steps.Add(("RebaseAll: LocalStore.Replace (one slot per row, values shared)", Lap()));
                 var sum = steps.Sum(s => s.Ms);
                 await using (var replica = new Replica(TodoDb.Mutators))
                 {

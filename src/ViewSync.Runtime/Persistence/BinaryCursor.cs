@@ -40,6 +40,20 @@ internal ref struct BinaryCursor(ReadOnlySpan<byte> data)
         }
     }
 
+    /// <summary>Reads a string, returning <paramref name="previous"/> itself when the bytes spell it (entity names repeat on every row).</summary>
+    public string ReadString(ref string? previous)
+    {
+        var start = Position;
+        var bytes = ReadSizedBytes();
+        if (previous is not null && bytes.Length == previous.Length && Ascii.Equals(bytes, previous))
+        {
+            return previous;
+        }
+
+        Position = start;
+        return previous = ReadString();
+    }
+
     /// <summary>Reads a u32 count and checks it fits in what is left, so a corrupt count cannot trigger a huge allocation.</summary>
     public int ReadCount()
     {

@@ -117,9 +117,10 @@ internal static class JournalReplay
                     var cursor = reader.ReadUInt64();
                     var count = reader.ReadCount();
                     var writes = new (string Entity, string Id, byte[]? Json)[count];
+                    string? lastEntity = null;
                     for (var i = 0; i < count; i++)
                     {
-                        var entity = reader.ReadString();
+                        var entity = reader.ReadString(ref lastEntity);
                         var id = reader.ReadString();
                         writes[i] = (entity, id, reader.ReadByte() switch
                         {
@@ -162,9 +163,10 @@ internal static class JournalReplay
                     var id = reader.ReadUInt64();
                     var count = reader.ReadCount();
                     var entries = new (string Entity, string Id, byte[] Json)[count];
+                    string? lastEntity = null;
                     for (var i = 0; i < count; i++)
                     {
-                        entries[i] = (reader.ReadString(), reader.ReadString(), Json(reader.ReadSizedBytes()));
+                        entries[i] = (reader.ReadString(ref lastEntity), reader.ReadString(), Json(reader.ReadSizedBytes()));
                     }
 
                     EnsureEnd(ref reader);

@@ -85,7 +85,7 @@ internal sealed class ReplicaJournal : IAsyncDisposable
             var journal = new ReplicaJournal(storage, options, time, image.Log.Length, state.LiveBytes());
             if (state.NeedsRewrite || image.Log.IsEmpty)
             {
-                var confirmed = ConfirmedState.Build(state.Confirmed);
+                var confirmed = new ConfirmedImage(state.Confirmed);
                 journal.Rewrite(new JournalCheckpoint(state.ClientId, state.LastSeq, state.Cursor, confirmed, state.Pending.Pending(), image.Log.Length));
             }
 
@@ -366,13 +366,15 @@ internal sealed class ReplicaJournal : IAsyncDisposable
         var buffer = new ByteBuffer(ChunkBytes + 4096);
         JournalFrames.WriteHeader(buffer);
         JournalRecords.Meta(buffer, checkpoint.ClientId, checkpoint.LastSeq);
-        if (checkpoint.Cursor != 0 || checkpoint.Confirmed.Types.Count > 0)
+        // Folding the image's deltas here, outside the replica's lock, also hands the replica a new base to adopt.
+        var confirmed = checkpoint.Confirmed.Flatten().Base;
+        if (checkpoint.Cursor != 0 || confirmed.Count > 0)
         {
             const ulong SnapshotId = 1; // the only snapshot in a freshly written log
             JournalRecords.SnapshotBegin(buffer, SnapshotId);
             var chunk = -1;
             var count = 0;
-            foreach (var (entity, ids) in checkpoint.Confirmed.Types)
+            foreach (var (entity, ids) in confirmed)
             {
                 foreach (var (id, json) in ids)
                 {

@@ -1,97 +1,195 @@
-using System.Collections.Immutable;
 using ViewSync.Mutators;
 using ViewSync.Store;
 
 namespace ViewSync;
 
 /// <summary>
-/// The state the server confirmed, as persistent (immutable) maps: applying a page costs O(k log n)
-/// for k changes, and <see cref="Image"/> hands out a consistent copy in O(1), so the journal can
-/// write a compacted file from it in the background while pages keep arriving.
+/// The state the server confirmed: an immutable <see cref="ConfirmedImage"/> plus one mutable delta on top
+/// that pages write into. A page costs O(k) for k changes, whatever the size of the store; <see cref="Image"/>
+/// freezes the delta and hands out a consistent image in O(1), so the journal can write a compacted file
+/// from it in the background while pages keep arriving.
 /// </summary>
-/// <remarks>Not thread-safe: the <see cref="Replica"/> guards it. An <see cref="Image"/> is immutable and may be read anywhere.</remarks>
+/// <remarks>Not thread-safe: the <see cref="Replica"/> guards it. An image is immutable and may be read anywhere.</remarks>
 internal sealed class ConfirmedState : IEntityReader
 {
-    private static readonly ImmutableSortedDictionary<string, ReadOnlyMemory<byte>> EmptyType =
-        ImmutableSortedDictionary.Create<string, ReadOnlyMemory<byte>>(StringComparer.Ordinal);
+    /// <summary>Beyond this many frozen deltas, freezing folds them into one, so a lookup stays a few probes.</summary>
+    private const int MaxDeltas = 8;
 
-    private static readonly ImmutableDictionary<string, ImmutableSortedDictionary<string, ReadOnlyMemory<byte>>> EmptyTypes =
-        ImmutableDictionary.Create<string, ImmutableSortedDictionary<string, ReadOnlyMemory<byte>>>(StringComparer.Ordinal);
+    private readonly Dictionary<string, string[]> _sortedIds = new(StringComparer.Ordinal);
+    private ConfirmedImage _frozen = ConfirmedImage.Empty;
+    private Dictionary<string, Dictionary<string, ReadOnlyMemory<byte>>> _top = NewMap();
 
-    public ConfirmedState() => Image = new ConfirmedImage(EmptyTypes);
+    /// <summary>The last image handed out: compaction may flatten it, and this state then adopts the result.</summary>
+    private ConfirmedImage? _handedOut;
 
-    /// <summary>The current state; immutable, so it stays valid while the state moves on.</summary>
-    public ConfirmedImage Image { get; private set; }
+    /// <summary>The current state as an immutable image (freezes the changes made since the last call).</summary>
+    public ConfirmedImage Image
+    {
+        get
+        {
+            AdoptFlattened();
+            if (_top.Count > 0)
+            {
+                var deltas = _frozen.Deltas.Add(_top);
+                if (deltas.Length > MaxDeltas)
+                {
+                    // Folding the deltas keeps the base: O(changes), not O(store).
+                    deltas = [Fold(deltas)];
+                }
+
+                _frozen = new ConfirmedImage(_frozen.Base, deltas);
+                _top = NewMap();
+            }
+
+            _handedOut = _frozen;
+            return _frozen;
+        }
+    }
 
     public bool TryGet(string entity, string id, out ReadOnlyMemory<byte> json)
     {
-        if (Image.Types.TryGetValue(entity, out var ids) && ids.TryGetValue(id, out json))
+        if (_top.TryGetValue(entity, out var changes) && changes.TryGetValue(id, out json))
         {
+            if (ConfirmedImage.IsDeleted(json))
+            {
+                json = default;
+                return false;
+            }
+
             return true;
         }
 
-        json = default;
-        return false;
+        return _frozen.TryGet(entity, id, out json);
     }
 
-    public IReadOnlyList<string> Ids(string entity) =>
-        Image.Types.TryGetValue(entity, out var ids) ? [.. ids.Keys] : [];
+    public IReadOnlyList<string> Ids(string entity)
+    {
+        if (_sortedIds.TryGetValue(entity, out var cached))
+        {
+            return cached;
+        }
+
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        if (_frozen.Base.TryGetValue(entity, out var baseIds))
+        {
+            ids.UnionWith(baseIds.Keys);
+        }
+
+        foreach (var delta in _frozen.Deltas.Append(_top))
+        {
+            if (delta.TryGetValue(entity, out var changes))
+            {
+                foreach (var (id, json) in changes)
+                {
+                    if (ConfirmedImage.IsDeleted(json))
+                    {
+                        ids.Remove(id);
+                    }
+                    else
+                    {
+                        ids.Add(id);
+                    }
+                }
+            }
+        }
+
+        var sorted = ids.ToArray();
+        Array.Sort(sorted, StringComparer.Ordinal);
+        _sortedIds[entity] = sorted;
+        return sorted;
+    }
+
+    /// <summary>Every entity, each once with its current value (for rebuilding the visible store).</summary>
+    public IEnumerable<(string Entity, string Id, ReadOnlyMemory<byte> Json)> Entries()
+    {
+        var image = Image.Flatten();
+        foreach (var (entity, ids) in image.Base)
+        {
+            foreach (var (id, json) in ids)
+            {
+                yield return (entity, id, json);
+            }
+        }
+    }
 
     /// <summary>Applies writes in order; values must be bytes nobody will change (the state keeps them).</summary>
     public void Apply(IEnumerable<EntityWrite> writes)
     {
-        var types = Image.Types.ToBuilder();
-        var builders = new Dictionary<string, ImmutableSortedDictionary<string, ReadOnlyMemory<byte>>.Builder>(StringComparer.Ordinal);
+        AdoptFlattened();
         foreach (var write in writes)
         {
-            if (!builders.TryGetValue(write.Entity, out var ids))
+            if (!_top.TryGetValue(write.Entity, out var changes))
             {
-                ids = (types.TryGetValue(write.Entity, out var existing) ? existing : EmptyType).ToBuilder();
-                builders.Add(write.Entity, ids);
+                _top[write.Entity] = changes = new Dictionary<string, ReadOnlyMemory<byte>>(StringComparer.Ordinal);
             }
 
-            if (write.Json is { } json)
+            if (_sortedIds.Count > 0 && TryGet(write.Entity, write.Id, out _) != write.Json.HasValue)
             {
-                ids[write.Id] = json;
+                _sortedIds.Remove(write.Entity);
             }
-            else
-            {
-                ids.Remove(write.Id);
-            }
+
+            changes[write.Id] = write.Json ?? ConfirmedImage.Deleted;
         }
-
-        foreach (var (entity, ids) in builders)
-        {
-            if (ids.Count == 0)
-            {
-                types.Remove(entity);
-            }
-            else
-            {
-                types[entity] = ids.ToImmutable();
-            }
-        }
-
-        Image = new ConfirmedImage(types.ToImmutable());
     }
 
     /// <summary>Replaces everything.</summary>
-    public void Load(ConfirmedImage image) => Image = image;
-
-    /// <summary>An image built from entity name → id → JSON (the values are kept, not copied).</summary>
-    public static ConfirmedImage Build(IEnumerable<KeyValuePair<string, Dictionary<string, ReadOnlyMemory<byte>>>> entities)
+    public void Load(ConfirmedImage image)
     {
-        var types = EmptyTypes.ToBuilder();
-        foreach (var (entity, ids) in entities)
+        _frozen = image;
+        _top = NewMap();
+        _handedOut = null;
+        _sortedIds.Clear();
+    }
+
+    private static Dictionary<string, Dictionary<string, ReadOnlyMemory<byte>>> NewMap() => new(StringComparer.Ordinal);
+
+    /// <summary>Once compaction has flattened an image this state still builds on, uses its base and drops the deltas it folded.</summary>
+    private void AdoptFlattened()
+    {
+        if (_handedOut is not { } handedOut || handedOut.FlattenedIfReady is not { } flat)
         {
-            if (ids.Count > 0)
+            return;
+        }
+
+        _handedOut = null;
+        // Only if the state still builds on that image (a snapshot may have replaced it, a fold may have merged its deltas).
+        var deltas = _frozen.Deltas;
+        if (handedOut.Deltas.IsEmpty || !ReferenceEquals(_frozen.Base, handedOut.Base) || deltas.Length < handedOut.Deltas.Length)
+        {
+            return;
+        }
+
+        for (var i = 0; i < handedOut.Deltas.Length; i++)
+        {
+            if (!ReferenceEquals(deltas[i], handedOut.Deltas[i]))
             {
-                types[entity] = ids.ToImmutableSortedDictionary(StringComparer.Ordinal);
+                return;
             }
         }
 
-        return new ConfirmedImage(types.ToImmutable());
+        _frozen = new ConfirmedImage(flat.Base, deltas[handedOut.Deltas.Length..]);
     }
 
-    public static ConfirmedImage Empty { get; } = new(EmptyTypes);
+    /// <summary>Several deltas as one (later changes win).</summary>
+    private static Dictionary<string, Dictionary<string, ReadOnlyMemory<byte>>> Fold(IEnumerable<Dictionary<string, Dictionary<string, ReadOnlyMemory<byte>>>> deltas)
+    {
+        var folded = NewMap();
+        foreach (var delta in deltas)
+        {
+            foreach (var (entity, changes) in delta)
+            {
+                if (!folded.TryGetValue(entity, out var into))
+                {
+                    folded[entity] = into = new Dictionary<string, ReadOnlyMemory<byte>>(StringComparer.Ordinal);
+                }
+
+                foreach (var (id, json) in changes)
+                {
+                    into[id] = json;
+                }
+            }
+        }
+
+        return folded;
+    }
 }

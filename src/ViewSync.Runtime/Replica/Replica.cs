@@ -380,7 +380,7 @@ public sealed class Replica : IAsyncDisposable
             _queue.Push(mutation);
         }
 
-        _confirmed.Load(ConfirmedState.Build(state.Confirmed));
+        _confirmed.Load(new ConfirmedImage(state.Confirmed));
         _cursor = state.Cursor;
         _journal = journal;
         RebaseAll();
@@ -420,39 +420,32 @@ public sealed class Replica : IAsyncDisposable
         var overlay = Replay();
         var writes = overlay.Writes;
         var written = writes.Select(w => (w.Entity, w.Id)).ToHashSet();
-        // Confirmed values and the replay's writes are never changed in place, so the visible store shares them: no copy of the scope.
-        var visible = new Dictionary<string, Dictionary<string, ReadOnlyMemory<byte>>>(StringComparer.Ordinal);
-        foreach (var (entity, ids) in _confirmed.Image.Types)
+
+        // Confirmed values and the replay's writes are never changed in place, and both were checked when they
+        // arrived, so the visible store shares them as they are: no copy of the scope, no second validation.
+        IEnumerable<(string Entity, string Id, ReadOnlyMemory<byte> Json)> Visible()
         {
-            var table = new Dictionary<string, ReadOnlyMemory<byte>>(ids.Count, StringComparer.Ordinal);
-            foreach (var (id, json) in ids)
+            foreach (var entry in _confirmed.Entries())
             {
-                if (!written.Contains((entity, id)))
+                if (written.Count == 0 || !written.Contains((entry.Entity, entry.Id)))
                 {
-                    table[id] = json;
+                    yield return entry;
                 }
             }
 
-            visible[entity] = table;
-        }
-
-        foreach (var write in writes)
-        {
-            if (write.Json is { } json)
+            foreach (var write in writes)
             {
-                if (!visible.TryGetValue(write.Entity, out var table))
+                if (write.Json is { } json)
                 {
-                    visible[write.Entity] = table = new Dictionary<string, ReadOnlyMemory<byte>>(StringComparer.Ordinal);
+                    yield return (write.Entity, write.Id, json);
                 }
-
-                table[write.Id] = json;
             }
         }
 
         ReactiveRuntime.StartBatch();
         try
         {
-            Store.Load(StoreSnapshot.FromImmutable(visible.Select(t => new KeyValuePair<string, IEnumerable<KeyValuePair<string, ReadOnlyMemory<byte>>>>(t.Key, t.Value))));
+            Store.Replace(Visible());
             _optimistic = written;
             _pendingCount.Set(_queue.Count);
         }

@@ -60,7 +60,7 @@ public sealed class SnapshotLoad : Transport.ISnapshotSink, IDisposable
         ArgumentNullException.ThrowIfNull(confirmedMutationIds);
         ObjectDisposedException.ThrowIf(_done, this);
         _writer?.Finish();
-        _replica.CompleteSnapshot(ConfirmedState.Build(_entities), _writer, cursor, confirmedMutationIds);
+        _replica.CompleteSnapshot(new ConfirmedImage(_entities), _writer, cursor, confirmedMutationIds);
         _done = true;
     }
 

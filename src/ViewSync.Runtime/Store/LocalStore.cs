@@ -25,6 +25,7 @@ public sealed class LocalStore : IEntityReader
 {
     private readonly Dictionary<string, EntityTable> _tables = new(StringComparer.Ordinal);
     private long _revision;
+    private long _loads;
 
     /// <summary>The names of entity types that currently hold at least one entity, in ordinal order. Not tracked.</summary>
     public IReadOnlyList<string> EntityNames
@@ -224,29 +225,56 @@ public sealed class LocalStore : IEntityReader
             }
         }
 
+        return Replace(snapshot.Entities.SelectMany(t => t.Value.Select(e => (t.Key, e.Key, e.Value))));
+    }
+
+    /// <summary>
+    /// Replaces the whole contents with <paramref name="entities"/> (a later duplicate wins), as one change,
+    /// sharing the values: only for bytes that were checked already and that nobody will ever change.
+    /// </summary>
+    /// <returns>The number of entities whose stored value changed.</returns>
+    internal int Replace(IEnumerable<(string Entity, string Id, ReadOnlyMemory<byte> Json)> entities)
+    {
         using var scope = ReactiveRuntime.Gate.EnterScope();
         ReactiveRuntime.StartBatch();
         try
         {
+            // Every slot written now carries this load's mark; afterwards, the ones without it are deleted.
+            var mark = ++_loads;
             var changed = 0;
-            foreach (var (entity, table) in _tables)
+            EntityTable? table = null;
+            string? tableName = null;
+            foreach (var (entity, id, json) in entities)
             {
-                snapshot.Entities.TryGetValue(entity, out var incoming);
-                foreach (var id in table.SortedIds())
+                if (!string.Equals(entity, tableName, StringComparison.Ordinal))
                 {
-                    if (incoming is null || !incoming.ContainsKey(id))
-                    {
-                        changed += Write(entity, id, null) ? 1 : 0;
-                    }
+                    table = Table(entity, create: true)!;
+                    tableName = entity;
                 }
+
+                changed += Write(table!, id, json, out var slot) ? 1 : 0;
+                slot!.Loaded = mark;
             }
 
-            // Snapshot values are immutable already, so they are shared, not copied again.
-            foreach (var (entity, ids) in snapshot.Entities)
+            foreach (var (_, each) in _tables)
             {
-                foreach (var (id, json) in ids)
+                if (each.Count == 0)
                 {
-                    changed += Write(entity, id, json) ? 1 : 0;
+                    continue;
+                }
+
+                var stale = new List<string>();
+                foreach (var (id, slot) in each.Slots)
+                {
+                    if (slot.Value is not null && slot.Loaded != mark)
+                    {
+                        stale.Add(id);
+                    }
+                }
+
+                foreach (var id in stale)
+                {
+                    changed += Write(each, id, null, out _) ? 1 : 0;
                 }
             }
 
@@ -284,12 +312,13 @@ public sealed class LocalStore : IEntityReader
     private bool Write(string entity, string id, ReadOnlyMemory<byte>? json)
     {
         var table = Table(entity, create: json is not null);
-        if (table is null)
-        {
-            return false;
-        }
+        return table is not null && Write(table, id, json, out _);
+    }
 
-        table.Slots.TryGetValue(id, out var slot);
+    /// <summary>Stores or deletes one entity of <paramref name="table"/>; <paramref name="slot"/> is its slot (null when a missing id stays missing).</summary>
+    private bool Write(EntityTable table, string id, ReadOnlyMemory<byte>? json, out Slot? slot)
+    {
+        table.Slots.TryGetValue(id, out slot);
         var old = slot?.Value;
         if (json is null ? old is null : old is not null && json.Value.Span.SequenceEqual(old.Value.Span))
         {
@@ -380,6 +409,9 @@ public sealed class LocalStore : IEntityReader
         public ReadOnlyMemory<byte>? Value;
         public long Revision;
         public Signal<long>? Version;
+
+        /// <summary>The last <see cref="Replace"/> that wrote this slot.</summary>
+        public long Loaded;
     }
 
     /// <summary>The entities of one type, with the signals of its membership and contents (created when first observed).</summary>
