@@ -528,7 +528,7 @@ public sealed partial class SyncClient : IAsyncDisposable
 
             var writes = changes.Select(ToWrite).OfType<EntityWrite>().ToList();
             var confirmed = Confirmed(next, upToDate: !page.HasMore);
-            await PersistOrFailAsync(() => DispatchAsync(() => Replica.ApplyServerChanges(writes, next, confirmed))).ConfigureAwait(false);
+            await PersistOrFailAsync(() => DispatchAsync(() => Replica.ApplyCheckedServerChanges(writes, next, confirmed))).ConfigureAwait(false);
             using (_stateGate.EnterScope())
             {
                 foreach (var id in confirmed)

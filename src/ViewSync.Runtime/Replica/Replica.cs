@@ -233,7 +233,7 @@ public sealed class Replica : IAsyncDisposable
             ReactiveRuntime.StartBatch();
             try
             {
-                Store.Apply(transaction.Writes);
+                Store.ApplyChecked(transaction.Writes);
                 _pendingCount.Set(_queue.Count);
             }
             finally
@@ -255,10 +255,36 @@ public sealed class Replica : IAsyncDisposable
     /// <param name="cursor">The cursor after the page.</param>
     /// <param name="confirmedMutationIds">Mutations whose effects the state at <paramref name="cursor"/> includes.</param>
     /// <exception cref="IOException">The page could not be recorded; nothing changed.</exception>
+    /// <exception cref="ArgumentException">A change has an empty name or id, or a value that is not one complete JSON value; nothing changed.</exception>
     public void ApplyServerChanges(IReadOnlyCollection<EntityWrite> changes, ulong cursor, IReadOnlyCollection<string> confirmedMutationIds)
     {
         ArgumentNullException.ThrowIfNull(changes);
         ArgumentNullException.ThrowIfNull(confirmedMutationIds);
+        // Checked and copied before anything is recorded: the journal, the confirmed state and the visible store keep these bytes.
+        var copies = new List<EntityWrite>(changes.Count);
+        foreach (var change in changes)
+        {
+            EntityNames.Validate(change.Entity, change.Id);
+            if (change.Json is { } json)
+            {
+                Utf8JsonValidator.ThrowIfInvalid(json.Span, nameof(changes));
+                copies.Add(change with { Json = json.ToArray() });
+            }
+            else
+            {
+                copies.Add(change);
+            }
+        }
+
+        ApplyCheckedServerChanges(copies, cursor, confirmedMutationIds);
+    }
+
+    /// <summary>
+    /// <see cref="ApplyServerChanges"/> for changes whose names and JSON were checked already and whose bytes nobody
+    /// will ever change (the sync loop's, decoded from a parsed page).
+    /// </summary>
+    internal void ApplyCheckedServerChanges(IReadOnlyCollection<EntityWrite> changes, ulong cursor, IReadOnlyCollection<string> confirmedMutationIds)
+    {
         using var scope = ReactiveRuntime.Gate.EnterScope();
         using var untracked = ReactiveRuntime.SuspendTracking();
         var confirmed = confirmedMutationIds.Where(_queue.Contains).ToList();
@@ -469,7 +495,7 @@ public sealed class Replica : IAsyncDisposable
         ReactiveRuntime.StartBatch();
         try
         {
-            Store.Apply(writes);
+            Store.ApplyChecked(writes);
             _optimistic = touched;
             _pendingCount.Set(_queue.Count);
         }

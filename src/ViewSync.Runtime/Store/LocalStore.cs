@@ -178,7 +178,7 @@ public sealed class LocalStore : IEntityReader
         ArgumentNullException.ThrowIfNull(writes);
 
         // Validate and copy everything first, so a bad write leaves the store untouched.
-        var prepared = new List<(string Entity, string Id, ReadOnlyMemory<byte>? Json)>();
+        var prepared = new List<EntityWrite>();
         foreach (var write in writes)
         {
             ViewSync.Store.EntityNames.Validate(write.Entity, write.Id);
@@ -189,17 +189,26 @@ public sealed class LocalStore : IEntityReader
                 copy = json.ToArray();
             }
 
-            prepared.Add((write.Entity, write.Id, copy));
+            prepared.Add(write with { Json = copy });
         }
 
+        return ApplyChecked(prepared);
+    }
+
+    /// <summary>
+    /// <see cref="Apply(IEnumerable{EntityWrite})"/> for writes whose names and JSON were checked already and whose
+    /// bytes nobody will ever change: the store keeps them as they are.
+    /// </summary>
+    internal int ApplyChecked(IEnumerable<EntityWrite> writes)
+    {
         using var scope = ReactiveRuntime.Gate.EnterScope();
         ReactiveRuntime.StartBatch();
         try
         {
             var changed = 0;
-            foreach (var (entity, id, json) in prepared)
+            foreach (var write in writes)
             {
-                changed += Write(entity, id, json) ? 1 : 0;
+                changed += Write(write.Entity, write.Id, write.Json) ? 1 : 0;
             }
 
             return changed;

@@ -63,6 +63,42 @@ public sealed class ReplicaTests
     }
 
     [Fact]
+    public async Task A_page_with_a_value_that_is_not_json_is_refused_before_anything_is_recorded()
+    {
+        var disk = new SimulatedDisk();
+        var replica = new Replica(CounterMutators.Table);
+        await replica.OpenAsync(disk);
+        replica.ApplyServerChanges([new EntityWrite("counter", "c1", CounterMutators.Counter(5))], 3, []);
+        var expected = ExpectedState.Of(replica);
+
+        Assert.Throws<ArgumentException>(() => replica.ApplyServerChanges(
+            [new EntityWrite("counter", "c2", CounterMutators.Counter(7)), new EntityWrite("counter", "c3", "{\"n\":"u8.ToArray())], 4, []));
+        Assert.Throws<ArgumentException>(() => replica.ApplyServerChanges([new EntityWrite("counter", "", CounterMutators.Counter(1))], 4, []));
+
+        Assert.Equal(3UL, replica.Cursor);
+        Assert.False(replica.Store.Contains("counter", "c2"));
+        await replica.DisposeAsync();
+        var restarted = new Replica(CounterMutators.Table);
+        var opened = await restarted.OpenAsync(new SimulatedDisk(image: disk.AfterCrash(powerLoss: false, new Random(1))));
+        Assert.Empty(opened.Problems); // nothing half-recorded
+        Assert.True(expected.Matches(ExpectedState.Of(restarted)));
+    }
+
+    [Fact]
+    public void A_page_keeps_its_own_copy_of_the_values_it_was_given()
+    {
+        var replica = new Replica(CounterMutators.Table);
+        var value = CounterMutators.Counter(5).ToArray();
+        replica.ApplyServerChanges([new EntityWrite("counter", "c1", value)], 1, []);
+
+        value.AsSpan().Fill((byte)' ');
+
+        Assert.Equal(5, CounterMutators.Value(replica.Store, "counter", "c1"));
+        Assert.True(replica.ConfirmedSnapshot().TryGet("counter", "c1", out var confirmed));
+        Assert.Equal(CounterMutators.Counter(5).ToArray(), confirmed.ToArray());
+    }
+
+    [Fact]
     public async Task A_batch_of_rejections_is_one_record_all_kept_or_none()
     {
         var disk = new SimulatedDisk();
