@@ -292,6 +292,23 @@ public sealed class Replica : IAsyncDisposable
         _confirmed.Apply(changes);
         _cursor = cursor;
         _queue.RemoveRange(confirmed);
+        if (_queue.Count == 0 && _optimistic.Count == 0)
+        {
+            // Nothing pending and nothing optimistic: visible = confirmed, so the page's writes are the visible ones.
+            ReactiveRuntime.StartBatch();
+            try
+            {
+                Store.ApplyChecked(changes);
+                _pendingCount.Set(0);
+            }
+            finally
+            {
+                ReactiveRuntime.EndBatch();
+            }
+
+            return;
+        }
+
         Rebase(changes.Select(c => (c.Entity, c.Id)));
     }
 
