@@ -22,6 +22,12 @@ public sealed class Computed<T> : ReactiveNode, IReadOnlySignal<T>
     /// <summary>The graph version at the last refresh: if nothing was written since, the value is current.</summary>
     private long _seenGlobalVersion;
 
+    /// <summary>
+    /// The graph version at which <see cref="_value"/> was last known current (and not an error), published for
+    /// reads without the lock; -1 while a recompute may be changing the value.
+    /// </summary>
+    private long _currentAt = -1;
+
     /// <summary>Creates a computed.</summary>
     /// <param name="compute">Derives the value. It must not write signals.</param>
     /// <param name="comparer">Decides whether a recomputed value is a change. Defaults to <see cref="EqualityComparer{T}.Default"/>.</param>
@@ -43,27 +49,44 @@ public sealed class Computed<T> : ReactiveNode, IReadOnlySignal<T>
     /// <exception cref="InvalidOperationException">The computed read itself while computing (a cycle); the message names it.</exception>
     public T Get()
     {
-        using var scope = ReactiveRuntime.Gate.EnterScope();
-        ThrowIfRunning();
-        var link = ReactiveRuntime.Track(this);
-        Refresh();
-        if (link is not null)
+        if (ReactiveRuntime.Gate.IsHeldByCurrentThread)
         {
-            link.Version = Version;
+            // Inside the graph on this thread (an effect, a computed or a batch): the lock is ours already.
+            ThrowIfRunning();
+            var link = ReactiveRuntime.Track(this);
+            Refresh();
+            if (link is not null)
+            {
+                link.Version = Version;
+            }
+
+            _error?.Throw();
+            return _value;
         }
 
-        _error?.Throw();
-        return _value;
+        // Outside the graph no observer runs on this thread, so the read is untracked.
+        return Peek();
     }
 
     /// <inheritdoc />
     /// <exception cref="InvalidOperationException">The computed read itself while computing (a cycle).</exception>
     public T Peek()
     {
+        if (ReactiveValue<T>.ReadsAreAtomic && TryReadCurrent(out var current))
+        {
+            return current;
+        }
+
         using var scope = ReactiveRuntime.Gate.EnterScope();
         ThrowIfRunning();
         Refresh();
         _error?.Throw();
+        if (ReactiveValue<T>.ReadsAreAtomic && (Flags & NodeFlags.Running) == 0)
+        {
+            // Current at this graph version: until the next write anywhere, reads need no lock.
+            Volatile.Write(ref _currentAt, ReactiveRuntime.GlobalVersion);
+        }
+
         return _value;
     }
 
@@ -109,6 +132,13 @@ public sealed class Computed<T> : ReactiveNode, IReadOnlySignal<T>
         {
             Flags &= ~NodeFlags.Running;
             return true;
+        }
+
+        if (_currentAt != -1)
+        {
+            // Readers without the lock must stop trusting the value before it changes.
+            _currentAt = -1;
+            Volatile.WriteBarrier();
         }
 
         var observer = ReactiveRuntime.Observer;
@@ -185,6 +215,24 @@ public sealed class Computed<T> : ReactiveNode, IReadOnlySignal<T>
                 source.Source.Unsubscribe(source);
             }
         }
+    }
+
+    /// <summary>Reads the value without the lock when it was published as current at the graph's present version.</summary>
+    private bool TryReadCurrent(out T value)
+    {
+        var at = Volatile.Read(ref _currentAt);
+        if (at >= 0 && at == Volatile.Read(ref ReactiveRuntime.GlobalVersion))
+        {
+            value = _value;
+            Volatile.ReadBarrier();
+            if (Volatile.Read(ref _currentAt) == at)
+            {
+                return true;
+            }
+        }
+
+        value = default!;
+        return false;
     }
 
     private bool AreEqual(T a, T b) => _comparer is null ? EqualityComparer<T>.Default.Equals(a, b) : _comparer.Equals(a, b);

@@ -6,7 +6,8 @@ namespace ViewSync;
 /// <remarks>
 /// A link sits in two intrusive doubly-linked lists at once: the target's list of sources and the
 /// source's list of targets. Links survive re-runs: when an observer reads the same sources again
-/// its links are reused in place, so steady-state updates allocate nothing.
+/// its links are reused in place, and a link that is dropped goes back to a free list for the next new
+/// dependency, so steady-state updates allocate nothing even when dependencies switch.
 /// </remarks>
 internal sealed class DependencyLink
 {
@@ -19,8 +20,8 @@ internal sealed class DependencyLink
         Target = target;
     }
 
-    public readonly ReactiveNode Source;
-    public readonly ReactiveNode Target;
+    public ReactiveNode Source;
+    public ReactiveNode Target;
 
     /// <summary>The source's version that the target last saw, or <see cref="Unused"/>.</summary>
     public long Version;

@@ -27,6 +27,11 @@ internal static class ReactiveRuntime
     private static int s_queueHead;
     private static int s_queueCount;
     private static int s_batchDepth;
+
+    /// <summary>Dropped links kept for reuse (chained through <see cref="DependencyLink.NextSource"/>), at most <see cref="MaxFreeLinks"/>.</summary>
+    private static DependencyLink? s_freeLinks;
+    private static int s_freeLinkCount;
+    private const int MaxFreeLinks = 4096;
     private static int s_flushRound;
 
     internal static void StartBatch() => s_batchDepth++;
@@ -175,11 +180,10 @@ internal static class ReactiveRuntime
         if (link is null || link.Target != observer)
         {
             // A new source: append it to the observer's list (Sources is the tail while running).
-            link = new DependencyLink(source, observer)
-            {
-                PrevSource = observer.Sources,
-                Rollback = link,
-            };
+            var rollback = link;
+            link = NewLink(source, observer);
+            link.PrevSource = observer.Sources;
+            link.Rollback = rollback;
             if (observer.Sources is not null)
             {
                 observer.Sources.NextSource = link;
@@ -249,6 +253,8 @@ internal static class ReactiveRuntime
         while (link is not null)
         {
             var prev = link.PrevSource;
+            link.Source.CurrentLink = link.Rollback;
+            link.Rollback = null;
             if (link.Version == DependencyLink.Unused)
             {
                 link.Source.Unsubscribe(link);
@@ -261,14 +267,14 @@ internal static class ReactiveRuntime
                 {
                     link.NextSource.PrevSource = prev;
                 }
+
+                FreeLink(link);
             }
             else
             {
                 head = link;
             }
 
-            link.Source.CurrentLink = link.Rollback;
-            link.Rollback = null;
             link = prev;
         }
 
@@ -278,12 +284,48 @@ internal static class ReactiveRuntime
     /// <summary>Unsubscribes an observer from all its sources, e.g. when an effect is disposed.</summary>
     internal static void UnsubscribeAll(ReactiveNode target)
     {
-        for (var link = target.Sources; link is not null; link = link.NextSource)
+        var link = target.Sources;
+        target.Sources = null;
+        while (link is not null)
         {
+            var next = link.NextSource;
             link.Source.Unsubscribe(link);
+            FreeLink(link);
+            link = next;
+        }
+    }
+
+    private static DependencyLink NewLink(ReactiveNode source, ReactiveNode target)
+    {
+        if (s_freeLinks is not { } link)
+        {
+            return new DependencyLink(source, target);
         }
 
-        target.Sources = null;
+        s_freeLinks = link.NextSource;
+        s_freeLinkCount--;
+        link.Source = source;
+        link.Target = target;
+        link.NextSource = null;
+        return link;
+    }
+
+    /// <summary>Keeps a link that no list, source or run refers to any more, for <see cref="NewLink"/>.</summary>
+    private static void FreeLink(DependencyLink link)
+    {
+        link.Source = null!;
+        link.Target = null!;
+        link.PrevSource = link.PrevTarget = link.NextTarget = link.Rollback = null;
+        link.Version = 0;
+        if (s_freeLinkCount >= MaxFreeLinks)
+        {
+            link.NextSource = null;
+            return;
+        }
+
+        link.NextSource = s_freeLinks;
+        s_freeLinks = link;
+        s_freeLinkCount++;
     }
 
     /// <summary>Builds "a → b → a" from the running observers, for the cycle message.</summary>

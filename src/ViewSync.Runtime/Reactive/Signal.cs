@@ -30,19 +30,31 @@ public sealed class Signal<T> : ReactiveNode, IReadOnlySignal<T>
     /// <inheritdoc />
     public T Get()
     {
-        using var scope = ReactiveRuntime.Gate.EnterScope();
-        var link = ReactiveRuntime.Track(this);
-        if (link is not null)
+        if (ReactiveRuntime.Gate.IsHeldByCurrentThread)
         {
-            link.Version = Version;
+            // Inside the graph on this thread (an effect, a computed or a batch): the lock is ours already.
+            var link = ReactiveRuntime.Track(this);
+            if (link is not null)
+            {
+                link.Version = Version;
+            }
+
+            return _value;
         }
 
-        return _value;
+        // Outside the graph no observer runs on this thread, so the read is untracked.
+        return Peek();
     }
 
     /// <inheritdoc />
     public T Peek()
     {
+        if (ReactiveValue<T>.ReadsAreAtomic)
+        {
+            // One load that cannot tear: it sees the value before or after a concurrent Set, as the lock would.
+            return _value;
+        }
+
         using var scope = ReactiveRuntime.Gate.EnterScope();
         return _value;
     }

@@ -28,4 +28,61 @@ public class AllocationTests
         Assert.Equal(22_000, sink);
         Assert.Equal(0, allocated);
     }
+
+    [Fact]
+    public void Switching_dependencies_back_and_forth_allocates_nothing()
+    {
+        // The "unstable" shape: each write flips which computeds the effect reads, so links are dropped and made.
+        var source = new Signal<int>(0);
+        var doubled = new Computed<int>(() => source.Get() * 2);
+        var negated = new Computed<int>(() => -source.Get());
+        var current = new Computed<int>(() =>
+        {
+            var sum = 0;
+            for (var i = 0; i < 20; i++)
+            {
+                sum += (source.Get() & 1) == 1 ? doubled.Get() : negated.Get();
+            }
+
+            return sum;
+        });
+        var sink = 0;
+        using var effect = new Effect(() => sink = current.Get());
+        for (var i = 1; i <= 1_000; i++)
+        {
+            source.Set(i);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 1_001; i <= 11_000; i++)
+        {
+            source.Set(i);
+        }
+
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(-20 * 11_000, sink);
+        Assert.Equal(0, allocated);
+    }
+
+    [Fact]
+    public void Reading_signals_and_computeds_outside_the_graph_allocates_nothing()
+    {
+        var source = new Signal<int>(3);
+        var plusOne = new Computed<int>(() => source.Get() + 1);
+        var total = 0L;
+        for (var i = 0; i < 1_000; i++)
+        {
+            total += source.Get() + plusOne.Get();
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 10_000; i++)
+        {
+            total += source.Get() + plusOne.Get() + plusOne.Peek();
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        Assert.Equal((1_000 * 7L) + (10_000 * 11L), total);
+    }
 }
