@@ -66,6 +66,14 @@ internal static class ReactiveRuntime
             return;
         }
 
+        if (s_queueHead == s_queueCount)
+        {
+            // Nothing to run: the common end of a write whose effects are posted elsewhere or already ran.
+            s_flushRound = 0;
+            s_batchDepth--;
+            return;
+        }
+
         try
         {
             while (s_queueHead < s_queueCount)

@@ -99,6 +99,11 @@ public sealed class Signal<T> : ReactiveNode, IReadOnlySignal<T>
         _value = value;
         Version++;
         ReactiveRuntime.GlobalVersion++;
+        if (Targets is null)
+        {
+            return; // nobody to notify: computeds that read it unsubscribed see the new global version
+        }
+
         ReactiveRuntime.StartBatch();
         try
         {
