@@ -251,7 +251,8 @@ public sealed class Replica : IAsyncDisposable
     /// changes to the confirmed state, moves the cursor, drops the mutations the server confirmed, and
     /// replays the rest on top (rules 1–3 of the protocol), as one batch. Costs O(page), not O(store).
     /// </summary>
-    /// <param name="changes">The entity changes, in log order.</param>
+    /// <param name="changes">The entity changes, in log order. Their values are kept, not copied (the confirmed state and the
+    /// visible store share them, so a scope is held once): pass bytes nobody changes afterwards.</param>
     /// <param name="cursor">The cursor after the page.</param>
     /// <param name="confirmedMutationIds">Mutations whose effects the state at <paramref name="cursor"/> includes.</param>
     /// <exception cref="IOException">The page could not be recorded; nothing changed.</exception>
@@ -476,7 +477,8 @@ public sealed class Replica : IAsyncDisposable
         ReactiveRuntime.StartBatch();
         try
         {
-            Store.Apply(writes);
+            // Confirmed values and the replay's writes are never changed in place: shared, not copied (as in RebaseAll).
+            Store.ApplyImmutable(writes);
             _optimistic = touched;
             _pendingCount.Set(_queue.Count);
         }

@@ -172,23 +172,32 @@ public sealed class LocalStore : IEntityReader
     /// <param name="writes">The writes, applied in order (a later write of the same entity wins).</param>
     /// <returns>The number of entities whose stored value changed.</returns>
     /// <exception cref="ArgumentException">A write has an empty name or id, or invalid JSON. Nothing is applied.</exception>
-    public int Apply(IEnumerable<EntityWrite> writes)
+    public int Apply(IEnumerable<EntityWrite> writes) => Apply(writes, copy: true);
+
+    /// <summary>
+    /// Like <see cref="Apply(IEnumerable{EntityWrite})"/>, but keeps the writes' values instead of copying them:
+    /// only for bytes nobody will ever change (the replica's confirmed state and replayed writes), so the visible
+    /// store and the confirmed state share one copy of each value, as after a snapshot.
+    /// </summary>
+    internal int ApplyImmutable(IEnumerable<EntityWrite> writes) => Apply(writes, copy: false);
+
+    private int Apply(IEnumerable<EntityWrite> writes, bool copy)
     {
         ArgumentNullException.ThrowIfNull(writes);
 
-        // Validate and copy everything first, so a bad write leaves the store untouched.
+        // Validate (and copy) everything first, so a bad write leaves the store untouched.
         var prepared = new List<(string Entity, string Id, ReadOnlyMemory<byte>? Json)>();
         foreach (var write in writes)
         {
             ViewSync.Store.EntityNames.Validate(write.Entity, write.Id);
-            ReadOnlyMemory<byte>? copy = null;
+            ReadOnlyMemory<byte>? value = null;
             if (write.Json is { } json)
             {
                 Utf8JsonValidator.ThrowIfInvalid(json.Span, nameof(writes));
-                copy = json.ToArray();
+                value = copy ? json.ToArray() : json;
             }
 
-            prepared.Add((write.Entity, write.Id, copy));
+            prepared.Add((write.Entity, write.Id, value));
         }
 
         using var scope = ReactiveRuntime.Gate.EnterScope();
