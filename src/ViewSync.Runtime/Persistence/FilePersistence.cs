@@ -227,6 +227,8 @@ public sealed class FilePersistence : IPersistence
     /// </summary>
     private sealed class Rewrite : IPersistenceRewrite, IPersistenceRewritePrepare
     {
+        private const int TailPieceBytes = 1 << 20;
+
         private readonly FilePersistence _owner;
         private readonly string _path;
         private SafeFileHandle? _file;
@@ -303,22 +305,26 @@ public sealed class FilePersistence : IPersistence
             _copiedUpTo = upTo;
         }
 
+        /// <summary>Copies bytes <paramref name="from"/> to <paramref name="to"/> of the old journal, in pieces: pages that arrived during a long rewrite can add up to a lot.</summary>
         private void CopyTail(SafeFileHandle old, long from, long to)
         {
-            var tail = new byte[checked((int)(to - from))];
-            var read = 0;
-            while (read < tail.Length)
+            if (from >= to)
             {
-                var n = RandomAccess.Read(old, tail.AsSpan(read), from + read);
+                return;
+            }
+
+            var piece = new byte[(int)Math.Min(to - from, TailPieceBytes)];
+            for (var position = from; position < to;)
+            {
+                var n = RandomAccess.Read(old, piece.AsSpan(0, (int)Math.Min(piece.Length, to - position)), position);
                 if (n == 0)
                 {
                     throw new IOException($"The journal '{_owner._journalPath}' ended early while compacting.");
                 }
 
-                read += n;
+                Append(piece.AsSpan(0, n));
+                position += n;
             }
-
-            Append(tail);
         }
 
         public void Dispose()

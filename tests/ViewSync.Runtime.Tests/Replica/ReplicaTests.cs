@@ -10,6 +10,23 @@ public sealed class ReplicaTests
     private static readonly ReadOnlyMemory<byte> Hello = CounterMutators.Note("hello");
 
     [Fact]
+    public void A_pulled_value_is_held_once_the_visible_store_shares_it_with_the_confirmed_state()
+    {
+        var replica = new Replica(CounterMutators.Table);
+        var pulled = CounterMutators.Note("a large value").ToArray();
+
+        replica.ApplyServerChanges([new EntityWrite("note", "n1", pulled)], 1, []);
+
+        // One copy of a scope, however it was loaded (a snapshot shares its values the same way): not a second one per page.
+        Assert.True(replica.Store.TryGet("note", "n1", out ReadOnlyMemory<byte> visible));
+        Assert.True(replica.ConfirmedSnapshot().TryGet("note", "n1", out var confirmed));
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(visible, out var visibleArray));
+        Assert.True(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(confirmed, out var confirmedArray));
+        Assert.Same(confirmedArray.Array, visibleArray.Array);
+        Assert.True(visible.Span.SequenceEqual(pulled));
+    }
+
+    [Fact]
     public void A_mutator_that_throws_a_plain_exception_on_replay_leaves_the_state_rebuilt_and_the_mutation_to_the_server()
     {
         var replica = new Replica(CounterMutators.Table);
