@@ -90,10 +90,15 @@ internal static class ReactiveRuntime
         }
         finally
         {
-            // Normally everything ran; if something escaped anyway, what is left stays queued (and notified) for the next flush.
+            // Normally everything ran (and each entry was cleared as it ran); if something escaped anyway, what is
+            // left stays queued (and notified) for the next flush.
             var left = s_queueCount - s_queueHead;
-            Array.Copy(s_queue, s_queueHead, s_queue, 0, left);
-            Array.Clear(s_queue, left, s_queueHead);
+            if (left > 0)
+            {
+                Array.Copy(s_queue, s_queueHead, s_queue, 0, left);
+                Array.Clear(s_queue, left, s_queueHead);
+            }
+
             s_queueHead = 0;
             s_queueCount = left;
             s_flushRound = 0;
