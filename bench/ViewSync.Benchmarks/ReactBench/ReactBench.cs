@@ -35,7 +35,7 @@ public sealed record ReactBenchResult(
 /// <summary>
 /// The ViewSync side of <c>bench/reactbench</c>: the same methodology as its <c>shapes.mjs</c> for alien-signals. Per process, one
 /// shape: <c>min(ops, 10,000)</c> single ops each followed by the shape's check; untimed rounds of <c>ops</c> ops for at least the
-/// warm-up time; one full GC; then timed rounds of <c>ops</c> ops (Stopwatch around the loop only, the check after each round's
+/// warm-up time (2 to 100 rounds); one full GC; then timed rounds of <c>ops</c> ops (Stopwatch around the loop only, the check after each round's
 /// last op). ns/op is the median of the rounds; allocated bytes are counted around the timed loops only.
 /// </summary>
 public static class ReactBenchRunner
@@ -45,6 +45,9 @@ public static class ReactBenchRunner
 
     /// <summary>Untimed full rounds run at least, whatever the warm-up time.</summary>
     public const int MinWarmupRounds = 2;
+
+    /// <summary>Untimed full rounds run at most, so the op values stay well inside <c>int</c> (and V8's small integers).</summary>
+    public const int MaxWarmupRounds = 100;
 
     private static readonly (string Name, Func<IReactBenchCase> Create)[] s_cases =
     [
@@ -106,7 +109,7 @@ public static class ReactBenchRunner
 
         var warmupRounds = 0;
         var warmup = Stopwatch.StartNew();
-        while (warmupRounds < MinWarmupRounds || warmup.ElapsedMilliseconds < settings.WarmupMs)
+        while (warmupRounds < MinWarmupRounds || (warmupRounds < MaxWarmupRounds && warmup.ElapsedMilliseconds < settings.WarmupMs))
         {
             bench.Run(v + 1, settings.Ops);
             v += settings.Ops;
