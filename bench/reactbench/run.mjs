@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatTable, median } from './report.mjs';
+import { formatReport } from './report.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = join(here, '..', '..');
@@ -15,7 +15,7 @@ const project = join(repo, 'bench', 'ViewSync.Benchmarks');
 const dll = join(project, 'bin', 'Release', 'net10.0', 'ViewSync.Benchmarks.dll');
 const { shapes: allShapes } = JSON.parse(readFileSync(join(here, 'shapes.json'), 'utf8'));
 
-const usage = 'usage: bench/reactbench/run [--rounds N] [--quick] [--shapes a,b,...] [--no-build]';
+const usage = 'usage: bench/reactbench/run [--rounds N] [--quick] [--shapes a,b,...] [--no-build] | --report artifacts/reactbench/<time>.json';
 const options = { rounds: 7, quick: false, build: true, shapes: undefined };
 const args = process.argv.slice(2);
 for (let i = 0; i < args.length; i++) {
@@ -24,6 +24,11 @@ for (let i = 0; i < args.length; i++) {
   else if (arg === '--quick') options.quick = true;
   else if (arg === '--no-build') options.build = false;
   else if (arg === '--shapes' && i + 1 < args.length) options.shapes = args[++i].split(',');
+  else if (arg === '--report' && i + 1 < args.length) {
+    // Prints the table of an earlier run from its raw results, without measuring anything.
+    console.log(formatReport(JSON.parse(readFileSync(args[++i], 'utf8')), allShapes));
+    process.exit(0);
+  }
   else {
     console.error(arg === '--help' || arg === '-h' ? usage : `unexpected argument '${arg}'\n${usage}`);
     process.exit(arg === '--help' || arg === '-h' ? 0 : 2);
@@ -37,7 +42,7 @@ const shapes = options.shapes
   : allShapes;
 
 // --quick: 1/100 of the ops, 3 timed rounds, no warm-up time (the 2 minimum warm-up rounds still run).
-const perProcess = options.quick ? { rounds: 3, warmupMs: 0 } : { rounds: 11, warmupMs: 500 };
+const perProcess = options.quick ? { rounds: 3, warmupMs: 0 } : { rounds: 51, warmupMs: 500 };
 const opsOf = (shape) => (options.quick ? Math.max(1, Math.ceil(shape.ops / 100)) : shape.ops);
 
 function fail(message) {
@@ -47,7 +52,7 @@ function fail(message) {
 
 function step(command, commandArgs, cwd) {
   console.error(`$ ${command} ${commandArgs.join(' ')}`);
-  const result = spawnSync(command, commandArgs, { cwd, stdio: ['ignore', 'inherit', 'inherit'] });
+  const result = spawnSync(command, commandArgs, { cwd, stdio: ['ignore', process.stderr, 'inherit'] }); // stdout is the table's
   if (result.status !== 0) fail(`${command} ${commandArgs.join(' ')} failed (exit ${result.status ?? result.signal})`);
 }
 
@@ -99,26 +104,11 @@ for (let round = 0; round < options.rounds; round++) {
 }
 const loadAfter = loadavg();
 
-const rows = shapes.map((shape) => {
-  const { viewsync, alien } = samples[shape.name];
-  return {
-    label: shape.label,
-    viewsyncNs: median(viewsync.map((json) => json.nsPerOp)),
-    alienNs: median(alien.map((json) => json.nsPerOp)),
-    viewsyncBytes: median(viewsync.map((json) => json.allocatedBytesPerOp)),
-  };
-});
-
-const first = (side) => samples[shapes[0].name][side][0].runtime;
-const load = (l) => l.map((x) => x.toFixed(1)).join(' ');
-console.log(`${started.toISOString().slice(0, 16).replace('T', ' ')} UTC, ${options.rounds} interleaved round(s)`
-  + `${options.quick ? ' (--quick: not a measurement)' : ''}; ${first('viewsync')}; ${first('alien')}; `
-  + `load average ${load(loadBefore)} before, ${load(loadAfter)} after.`);
-console.log('');
-console.log(formatTable(rows));
+const results = { started, options, loadBefore, loadAfter, samples };
+console.log(formatReport(results, allShapes));
 
 const outDir = join(repo, 'artifacts', 'reactbench');
 mkdirSync(outDir, { recursive: true });
 const outFile = join(outDir, `${started.toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(outFile, JSON.stringify({ started, options, loadBefore, loadAfter, samples }, null, 2));
-console.error(`raw results: ${relative(repo, outFile)}`);
+writeFileSync(outFile, JSON.stringify(results, null, 2));
+console.error(`raw results: ${relative(repo, outFile)} (bench/reactbench/run --report ${relative(repo, outFile)} prints the table again)`);

@@ -2,7 +2,7 @@
 // The alien-signals side of the comparison: every shape and micro-op of shared/BENCH_SHAPES.md, measured
 // exactly like the C# runner (bench/ViewSync.Benchmarks/ReactBench/ReactBench.cs):
 //   min(ops, 10,000) single ops, each followed by the shape's check (a wrong value throws);
-//   untimed rounds of `ops` ops for at least the warm-up time (2 to 100 rounds);
+//   untimed rounds of `ops` ops for at least the warm-up time (at least 2 rounds);
 //   one full GC; then timed rounds of `ops` ops (the clock around the loop only, the check after each
 //   round's last op). ns/op is the median of the rounds.
 // One shape per process:  node shapes.mjs <shape> [--ops N] [--rounds R] [--warmup-ms W]  → one JSON line.
@@ -15,7 +15,10 @@ import { median } from './report.mjs';
 
 export const MAX_CHECKED_OPS = 10_000;
 export const MIN_WARMUP_ROUNDS = 2;
-export const MAX_WARMUP_ROUNDS = 100; // keeps the op values well inside small integers
+// Op values stay below this: a round that would pass it starts again from 1 (still a real change), so every
+// check's arithmetic (up to 40 × v for unstable) stays inside int (the C# side) and V8's small integers.
+export const MAX_VALUE = 2 ** 24;
+const nextRoundStart = (v, ops) => (v + ops > MAX_VALUE ? 0 : v);
 
 /** The shapes in table order, with the ops per round both sides run. */
 export const SHAPES = JSON.parse(readFileSync(new URL('./shapes.json', import.meta.url), 'utf8')).shapes;
@@ -386,8 +389,8 @@ function fullGc() {
 }
 
 /** Measures one shape in this process; see the top of the file. */
-export function measure(name, { ops, rounds = 11, warmupMs = 500 }) {
-  if (!(ops >= 1) || !(rounds >= 1) || !(warmupMs >= 0)) {
+export function measure(name, { ops, rounds = 51, warmupMs = 500 }) {
+  if (!(ops >= 1 && ops <= MAX_VALUE) || !(rounds >= 1) || !(warmupMs >= 0)) {
     throw new Error(`Bad settings: ops ${ops}, rounds ${rounds}, warm-up ${warmupMs} ms.`);
   }
   const bench = createCase(name);
@@ -402,8 +405,8 @@ export function measure(name, { ops, rounds = 11, warmupMs = 500 }) {
 
     let warmupRounds = 0;
     const warmupStart = performance.now();
-    while (warmupRounds < MIN_WARMUP_ROUNDS
-      || (warmupRounds < MAX_WARMUP_ROUNDS && performance.now() - warmupStart < warmupMs)) {
+    while (warmupRounds < MIN_WARMUP_ROUNDS || performance.now() - warmupStart < warmupMs) {
+      v = nextRoundStart(v, ops);
       bench.run(v + 1, ops);
       v += ops;
       bench.check(v);
@@ -414,6 +417,7 @@ export function measure(name, { ops, rounds = 11, warmupMs = 500 }) {
 
     const roundsNsPerOp = [];
     for (let r = 0; r < rounds; r++) {
+      v = nextRoundStart(v, ops);
       const start = process.hrtime.bigint();
       bench.run(v + 1, ops);
       const end = process.hrtime.bigint();

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
-import { formatTable, median } from './report.mjs';
+import { formatReport, formatTable, median } from './report.mjs';
 import { CASE_NAMES, MIN_WARMUP_ROUNDS, SHAPES, cellx, createCase, measure } from './shapes.mjs';
 
 const OPS = 20;
@@ -102,14 +102,31 @@ for (const name of CASE_NAMES) {
   });
 }
 
+test('a report: the medians over the rounds of each side, in shapes.json order', () => {
+  const json = (nsPerOp, extra) => ({ nsPerOp, runtime: 'rt', allocatedBytesPerOp: 0, ...extra });
+  const report = formatReport({
+    started: '2026-01-02T03:04:05.000Z',
+    options: { rounds: 3 },
+    loadBefore: [1, 2, 3],
+    loadAfter: [4, 5, 6],
+    samples: {
+      diamond: { viewsync: [json(30), json(10), json(20)], alien: [json(10), json(20), json(40)] },
+      deep: { viewsync: [json(1), json(2), json(3)], alien: [json(1), json(1), json(1)] },
+    },
+  }, SHAPES).split('\n');
+  assert.equal(report[0], '2026-01-02 03:04 UTC, 3 interleaved round(s); rt; rt; load average 1.0 2.0 3.0 before, 4.0 5.0 6.0 after.');
+  assert.equal(report[4], '| deep | 2.00 | 1.00 | 2.00 | 0 | 1.00–3.00 |');
+  assert.equal(report[5], '| diamond | 20.0 | 20.0 | 1.00 | 0 | 0.50–3.00 |');
+});
+
 test('the table: ratio is ViewSync over alien-signals', () => {
   const table = formatTable([
-    { label: 'deep', viewsyncNs: 3000, alienNs: 2000, viewsyncBytes: 0 },
-    { label: 'signal read (untracked)', viewsyncNs: 1.5, alienNs: 3, viewsyncBytes: 80 },
+    { label: 'deep', viewsyncNs: 3000, alienNs: 2000, viewsyncBytes: 0, roundRatios: [1.5, 1.2, 1.8] },
+    { label: 'signal read (untracked)', viewsyncNs: 1.5, alienNs: 3, viewsyncBytes: 80, roundRatios: [0.5] },
   ]).split('\n');
-  assert.equal(table[0], '| shape | ViewSync ns/op | alien-signals ns/op | ratio | ViewSync B/op |');
-  assert.equal(table[2], '| deep | 3,000 | 2,000 | 1.50 | 0 |');
-  assert.equal(table[3], '| signal read (untracked) | 1.50 | 3.00 | 0.50 | 80 |');
+  assert.equal(table[0], '| shape | ViewSync ns/op | alien-signals ns/op | ratio | ViewSync B/op | ratio per round (min–max) |');
+  assert.equal(table[2], '| deep | 3,000 | 2,000 | 1.50 | 0 | 1.20–1.80 |');
+  assert.equal(table[3], '| signal read (untracked) | 1.50 | 3.00 | 0.50 | 80 | 0.50–0.50 |');
   assert.equal(median([3, 1, 2]), 2);
   assert.equal(median([4, 1, 2, 3]), 2.5);
 });

@@ -20,7 +20,7 @@ public interface IReactBenchCase : IDisposable
 /// <param name="Ops">Ops per round (the same count on both sides of the comparison).</param>
 /// <param name="Rounds">Timed rounds; the result is their median.</param>
 /// <param name="WarmupMs">Untimed rounds run until at least this long has passed (at least <see cref="ReactBenchRunner.MinWarmupRounds"/>).</param>
-public sealed record ReactBenchSettings(int Ops, int Rounds = 11, int WarmupMs = 500);
+public sealed record ReactBenchSettings(int Ops, int Rounds = 51, int WarmupMs = 500);
 
 /// <summary>What one process measured for one shape.</summary>
 public sealed record ReactBenchResult(
@@ -35,7 +35,7 @@ public sealed record ReactBenchResult(
 /// <summary>
 /// The ViewSync side of <c>bench/reactbench</c>: the same methodology as its <c>shapes.mjs</c> for alien-signals. Per process, one
 /// shape: <c>min(ops, 10,000)</c> single ops each followed by the shape's check; untimed rounds of <c>ops</c> ops for at least the
-/// warm-up time (2 to 100 rounds); one full GC; then timed rounds of <c>ops</c> ops (Stopwatch around the loop only, the check after each round's
+/// warm-up time (at least 2 rounds); one full GC; then timed rounds of <c>ops</c> ops (Stopwatch around the loop only, the check after each round's
 /// last op). ns/op is the median of the rounds; allocated bytes are counted around the timed loops only.
 /// </summary>
 public static class ReactBenchRunner
@@ -46,8 +46,11 @@ public static class ReactBenchRunner
     /// <summary>Untimed full rounds run at least, whatever the warm-up time.</summary>
     public const int MinWarmupRounds = 2;
 
-    /// <summary>Untimed full rounds run at most, so the op values stay well inside <c>int</c> (and V8's small integers).</summary>
-    public const int MaxWarmupRounds = 100;
+    /// <summary>
+    /// Op values stay below this: a round that would pass it starts again from 1 (still a real change), so every check's arithmetic
+    /// (up to 40 × v for unstable) stays inside <c>int</c> and V8's small integers.
+    /// </summary>
+    public const int MaxValue = 1 << 24;
 
     private static readonly (string Name, Func<IReactBenchCase> Create)[] s_cases =
     [
@@ -93,6 +96,7 @@ public static class ReactBenchRunner
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.Ops, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(settings.Ops, MaxValue);
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.Rounds, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(settings.WarmupMs);
 
@@ -109,8 +113,9 @@ public static class ReactBenchRunner
 
         var warmupRounds = 0;
         var warmup = Stopwatch.StartNew();
-        while (warmupRounds < MinWarmupRounds || (warmupRounds < MaxWarmupRounds && warmup.ElapsedMilliseconds < settings.WarmupMs))
+        while (warmupRounds < MinWarmupRounds || warmup.ElapsedMilliseconds < settings.WarmupMs)
         {
+            v = NextRoundStart(v, settings.Ops);
             bench.Run(v + 1, settings.Ops);
             v += settings.Ops;
             bench.Check(v);
@@ -125,6 +130,7 @@ public static class ReactBenchRunner
         long allocated = 0;
         for (var r = 0; r < rounds.Length; r++)
         {
+            v = NextRoundStart(v, settings.Ops);
             var bytesBefore = GC.GetAllocatedBytesForCurrentThread();
             var start = Stopwatch.GetTimestamp();
             bench.Run(v + 1, settings.Ops);
@@ -144,6 +150,9 @@ public static class ReactBenchRunner
             Median(rounds),
             (double)allocated / ((long)settings.Ops * settings.Rounds));
     }
+
+    /// <summary>The last value before a round of <paramref name="ops"/> ops: <paramref name="v"/>, or 0 when the round would pass <see cref="MaxValue"/>.</summary>
+    public static int NextRoundStart(int v, int ops) => v + ops > MaxValue ? 0 : v;
 
     /// <summary>The middle value (the mean of the two middle values for an even count).</summary>
     public static double Median(IReadOnlyList<double> values)
@@ -210,7 +219,7 @@ public static class ReactBenchRunner
 
         string? shape = null;
         int? ops = null;
-        var rounds = 11;
+        var rounds = 51;
         var warmupMs = 500;
         for (var i = 0; i < args.Count; i++)
         {
