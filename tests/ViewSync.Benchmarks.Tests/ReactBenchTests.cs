@@ -108,6 +108,20 @@ public sealed class ReactBenchTests
     }
 
     [Fact]
+    public void A_round_that_would_pass_the_value_limit_starts_again_from_1()
+    {
+        Assert.Equal(5, ReactBenchRunner.NextRoundStart(5, 10));
+        Assert.Equal(ReactBenchRunner.MaxValue - 10, ReactBenchRunner.NextRoundStart(ReactBenchRunner.MaxValue - 10, 10));
+        Assert.Equal(0, ReactBenchRunner.NextRoundStart(ReactBenchRunner.MaxValue - 9, 10));
+
+        using var bench = ReactBenchRunner.Create("unstable"); // odd → odd across the wrap is still a real change
+        bench.Run(ReactBenchRunner.MaxValue - 1, 1);
+        bench.Check(ReactBenchRunner.MaxValue - 1);
+        bench.Run(1, 2);
+        bench.Check(2);
+    }
+
+    [Fact]
     public void The_median_is_the_middle_round()
     {
         Assert.Equal(3, ReactBenchRunner.Median([5, 1, 3]));
