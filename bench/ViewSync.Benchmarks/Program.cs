@@ -1,6 +1,14 @@
 using BenchmarkDotNet.Running;
 using ViewSync.Benchmarks;
 using ViewSync.Benchmarks.Journal;
+using ViewSync.Benchmarks.ReactBench;
+
+if (Array.IndexOf(args, "--reactbench") is var reactbench and >= 0)
+{
+    // One shape per process, timed with Stopwatch like bench/reactbench/shapes.mjs (bench/reactbench/run drives both).
+    Environment.ExitCode = ReactBenchRunner.RunCommandLine(args[(reactbench + 1)..], Console.Out, Console.Error);
+    return;
+}
 
 if (args.Contains("--live-latency"))
 {
