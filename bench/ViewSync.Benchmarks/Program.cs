@@ -9,6 +9,12 @@ if (args.Contains("--live-latency"))
     return;
 }
 
+if (args.Contains("--push-throughput"))
+{
+    await PushThroughput.RunAsync();
+    return;
+}
+
 if (args.Contains("--journal-latency"))
 {
     await MutateLatency.RunAsync();
