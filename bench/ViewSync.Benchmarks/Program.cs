@@ -17,6 +17,12 @@ if (args.Contains("--live-latency"))
     return;
 }
 
+if (args.Contains("--push-throughput"))
+{
+    await PushThroughput.RunAsync();
+    return;
+}
+
 if (args.Contains("--journal-latency"))
 {
     await MutateLatency.RunAsync();

@@ -31,7 +31,7 @@ internal static class InteractiveMode
         await client.StartAsync();
         var db = new TodoDb(client);
 
-        output.WriteLine($"ViewSync Todo, interactive. Server on {server.Address}; type `help`.");
+        output.WriteLine($"ViewSync Todo, interactive. Server on {server.Address}, signed in as {DemoServer.User}; type `help`.");
         while (true)
         {
             output.Write("> ");

@@ -11,6 +11,7 @@ internal static class StoryMode
     public static async Task<int> RunAsync(DemoServer server)
     {
         Step($"Server listening on {server.Address} (SQLite: {server.Database})");
+        Step($"A and B are {DemoServer.User}'s two devices: each signs in (POST /auth/sign-in) and syncs user:{DemoServer.User} with a bearer token");
 
         var cableB = new NetworkSwitch();
         await using var a = server.Client("a", new NetworkSwitch());

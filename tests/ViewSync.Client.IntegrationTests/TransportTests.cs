@@ -62,6 +62,7 @@ public class TransportTests
     [InlineData(503, TransportOutcome.ServerError, true)]
     [InlineData(429, TransportOutcome.RateLimited, true)]
     [InlineData(410, TransportOutcome.CursorTooOld, false)]
+    [InlineData(401, TransportOutcome.Unauthorized, false)]
     [InlineData(403, TransportOutcome.Forbidden, false)]
     [InlineData(400, TransportOutcome.Refused, false)]
     public async Task Error_statuses_are_classified_with_the_error_body(int status, TransportOutcome outcome, bool transient)

@@ -10,6 +10,7 @@ public sealed class DemoTests
         Assert.Equal(0, await demo.ExitCodeAsync());
 
         var output = demo.Output;
+        Assert.Contains("each signs in (POST /auth/sign-in) and syncs user:alice", output, StringComparison.Ordinal);
         Assert.Contains("ok: B receives them", output, StringComparison.Ordinal);
         Assert.Contains("ok: A sees it done", output, StringComparison.Ordinal);
         Assert.Contains("ok: B sees it done", output, StringComparison.Ordinal);

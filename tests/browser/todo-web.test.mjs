@@ -43,6 +43,8 @@ test("add, toggle, rename, delete and filter; a second tab; offline with a reloa
   const first = await open("first");
   await first.goto(url);
   await until(first, "the first page is online", () => text("connection") === "online");
+  // It signed in as the demo user (a bearer token for HTTP, an HttpOnly cookie for the live WebSocket).
+  assert.equal(await first.evaluate(() => text("user")), "alice");
   // The service worker has cached the app once it is ready: from then on the page starts offline too.
   await first.evaluate(async () => { await navigator.serviceWorker.ready; });
 
@@ -83,7 +85,8 @@ test("add, toggle, rename, delete and filter; a second tab; offline with a reloa
   assert.deepEqual(await list(first), offline);
   await until(first, "the reloaded page finds the server still down", () => text("connection") === "offline");
 
-  // The server comes back on the same port and database: the queue drains and the page converges.
+  // The server comes back on the same port and database, with a new development key: the page's token
+  // is refused once, it signs in again, the queue drains and the page converges.
   server = await startServer();
   await until(first, "the page is back online with nothing pending", () => text("connection") === "online" && text("pending") === "0 pending");
   assert.deepEqual(await list(first), offline);
@@ -108,6 +111,12 @@ test("add, toggle, rename, delete and filter; a second tab; offline with a reloa
     { title: "Walk the dog twice", done: false },
     { title: "Bake bread", done: true },
   ]);
+
+  // Another user (?user=bob) has a scope of his own: none of alice's todos.
+  const bob = await open("bob");
+  await bob.goto(url + "?user=bob");
+  await until(bob, "bob's page is online", () => text("connection") === "online" && text("user") === "bob");
+  assert.deepEqual(await list(bob), []);
 
   mkdirSync(screenshotDir, { recursive: true });
   await first.screenshot({ path: path.join(screenshotDir, "todo-web.png"), fullPage: true });

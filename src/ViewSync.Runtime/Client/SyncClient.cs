@@ -79,7 +79,7 @@ public sealed partial class SyncClient : IAsyncDisposable
             }
 
             http.BaseAddress ??= WithTrailingSlash(_baseUrl);
-            _transport = new RefitSyncTransport(http, options.MaxResponseBytes);
+            _transport = new RefitSyncTransport(http, options.AccessTokenProvider, options.MaxResponseBytes);
         }
 
         if (options.MaxBatchBytes < EnvelopeBytes + 64)
@@ -167,7 +167,7 @@ public sealed partial class SyncClient : IAsyncDisposable
 
         if (_options.Live is { } live)
         {
-            _live = new LiveConnection(LiveUri(live), Replica.Scope, live, _time, _random, _logger, Wake);
+            _live = new LiveConnection(LiveUri(live), Replica.Scope, live, _options.AccessTokenProvider, _time, _random, _logger, Wake);
             _live.Start(_running.Token);
         }
 
@@ -270,6 +270,7 @@ public sealed partial class SyncClient : IAsyncDisposable
         while (!cancellationToken.IsCancellationRequested)
         {
             TimeSpan wait;
+            var unauthorized = false;
             try
             {
                 await RunCycleAsync(cancellationToken).ConfigureAwait(false);
@@ -283,7 +284,8 @@ public sealed partial class SyncClient : IAsyncDisposable
             catch (SyncFailure failure)
             {
                 failures++;
-                wait = failure.IsTransient ? Backoff(failures, failure.RetryAfter) : _options.MaxRetryDelay;
+                unauthorized = failure.Error.Kind == SyncErrorKind.Unauthorized;
+                wait = failure.IsTransient || unauthorized ? Backoff(failures, failure.RetryAfter) : _options.MaxRetryDelay;
             }
             catch (Exception e)
             {
@@ -296,7 +298,10 @@ public sealed partial class SyncClient : IAsyncDisposable
             {
                 // A local write or a live notice ends the wait, but after a failure not before PushInterval:
                 // the next edit is not held back by a long backoff, and typing cannot turn retries into a hot loop.
-                var earliest = failures == 0 ? TimeSpan.Zero : TimeSpan.FromTicks(Math.Min(wait.Ticks, _options.PushInterval.Ticks));
+                // Refused credentials wait the whole backoff: an edit cannot fix them, and each cycle costs the server two 401s.
+                var earliest = failures == 0 ? TimeSpan.Zero
+                    : unauthorized ? wait
+                    : TimeSpan.FromTicks(Math.Min(wait.Ticks, _options.PushInterval.Ticks));
                 await WaitAsync(wait, earliest, cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
@@ -331,8 +336,9 @@ public sealed partial class SyncClient : IAsyncDisposable
             {
                 await PushAsync(cancellationToken).ConfigureAwait(false);
             }
-            catch (SyncFailure failure) when (failure.Error.Kind != SyncErrorKind.Network)
+            catch (SyncFailure failure) when (failure.Error.Kind is not (SyncErrorKind.Network or SyncErrorKind.Unauthorized))
             {
+                // Refused credentials would refuse the pull too: the cycle ends at the push.
                 pushFailure = failure;
             }
 

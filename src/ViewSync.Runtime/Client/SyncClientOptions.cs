@@ -23,6 +23,29 @@ public sealed class SyncClientOptions
     /// <summary>The named client to take from <see cref="HttpClientFactory"/>.</summary>
     public string HttpClientName { get; set; } = "ViewSync";
 
+    /// <summary>
+    /// Supplies the access token sent as <c>Authorization: Bearer {token}</c> on every push, pull and snapshot
+    /// and on the live WebSocket handshake (a header, never the URL). Asked before each request, so it should
+    /// return a cached token while it is valid; null sends no <c>Authorization</c> header. When the server
+    /// answers <c>401</c> it is asked once more with <see cref="AccessTokenRequest.ForceRefresh"/> set and
+    /// the request is sent again once; a second <c>401</c> ends the cycle as
+    /// <see cref="SyncErrorKind.Unauthorized"/> (mutations stay queued) and a later cycle, after a backoff,
+    /// asks again. An <see cref="HttpRequestException"/> from the provider counts as a network error; any
+    /// other exception as <see cref="SyncErrorKind.Unauthorized"/>. Null (the default) sends no token.
+    /// </summary>
+    /// <remarks>
+    /// <para>Used by the built-in HTTP transport (with <see cref="HttpClient"/>, <see cref="HttpClientFactory"/>
+    /// or the client's own) and by the live connection; a custom <see cref="Transport"/> applies its own
+    /// credentials.</para>
+    /// <para><b>Browser (Blazor WebAssembly).</b> The browser's <c>fetch</c> sends the page's cookies on
+    /// same-origin requests by default, and the client changes nothing about that: cookie authentication
+    /// against the server the page came from works with or without a provider. A browser WebSocket cannot
+    /// carry headers, so in the browser the live handshake is authenticated by those cookies alone and the
+    /// provider's token is used for HTTP only (the Todo sample's sign-in also sets an <c>HttpOnly</c> cookie
+    /// for that reason).</para>
+    /// </remarks>
+    public Func<AccessTokenRequest, CancellationToken, ValueTask<string?>>? AccessTokenProvider { get; set; }
+
     /// <summary>Replaces the HTTP transport entirely (fault injection, in-process simulation).</summary>
     public ISyncTransport? Transport { get; set; }
 

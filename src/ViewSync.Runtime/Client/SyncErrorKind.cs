@@ -15,6 +15,14 @@ public enum SyncErrorKind
     /// <summary>The server refused the request itself (<c>4xx</c>), e.g. an unauthorised scope (<c>403</c>). Retried slowly.</summary>
     Refused,
 
+    /// <summary>
+    /// The server did not accept the caller's credentials (<c>401</c>), even after
+    /// <see cref="SyncClientOptions.AccessTokenProvider"/> was asked once for a fresh token (or it failed).
+    /// Pending mutations are kept; a later cycle asks the provider again, after a backoff that local writes
+    /// do not shorten (<see cref="SyncClient.SyncAsync"/> tries at once, e.g. after the user signs in again).
+    /// </summary>
+    Unauthorized,
+
     /// <summary>The server rejected a mutation; it was rolled back and will not be retried.</summary>
     MutationRejected,
 

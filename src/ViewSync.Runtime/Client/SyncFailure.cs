@@ -42,6 +42,7 @@ internal sealed class SyncFailure : Exception
             TransportOutcome.NetworkError or TransportOutcome.Timeout => SyncErrorKind.Network,
             TransportOutcome.ServerError or TransportOutcome.RateLimited => SyncErrorKind.Server,
             TransportOutcome.MalformedResponse => SyncErrorKind.MalformedResponse,
+            TransportOutcome.Unauthorized => SyncErrorKind.Unauthorized,
             _ => SyncErrorKind.Refused,
         };
         var error = new SyncError(kind, $"{request}: {result.Describe()}", result.Exception, StatusCode: result.StatusCode, Code: result.Error?.Code);

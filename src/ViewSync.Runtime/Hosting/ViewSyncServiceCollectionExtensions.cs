@@ -21,13 +21,31 @@ public static class ViewSyncServiceCollectionExtensions
     /// <typeparam name="TDatabase">The generated database, e.g. <c>TodoDb</c>.</typeparam>
     /// <param name="services">The services.</param>
     /// <param name="configure">Sets the base URL, scope, persistence, live options….</param>
-    /// <returns>The HTTP client builder, to add handlers (authentication, say).</returns>
+    /// <returns>The HTTP client builder, to add handlers (for credentials, prefer <see cref="SyncClientOptions.AccessTokenProvider"/>: it also covers the live connection and refreshes on a <c>401</c>).</returns>
     public static IHttpClientBuilder AddViewSync<TDatabase>(this IServiceCollection services, Action<SyncClientOptions> configure)
+        where TDatabase : SyncDatabase, ISyncDatabase<TDatabase>
+    {
+        ArgumentNullException.ThrowIfNull(configure);
+        return services.AddViewSync<TDatabase>((options, _) => configure(options));
+    }
+
+    /// <summary>
+    /// Adds a <see cref="SyncClient"/> and the database <typeparamref name="TDatabase"/> as
+    /// <see cref="AddViewSync{TDatabase}(IServiceCollection, Action{SyncClientOptions})"/> does, configured with
+    /// access to the app's services: to take <see cref="SyncClientOptions.AccessTokenProvider"/> from a
+    /// registered sign-in service, say
+    /// (<c>(o, services) =&gt; o.AccessTokenProvider = services.GetRequiredService&lt;Session&gt;().GetTokenAsync</c>).
+    /// </summary>
+    /// <typeparam name="TDatabase">The generated database, e.g. <c>TodoDb</c>.</typeparam>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Sets the base URL, scope, persistence, access token provider…, given the service provider.</param>
+    /// <returns>The HTTP client builder, to add handlers.</returns>
+    public static IHttpClientBuilder AddViewSync<TDatabase>(this IServiceCollection services, Action<SyncClientOptions, IServiceProvider> configure)
         where TDatabase : SyncDatabase, ISyncDatabase<TDatabase>
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        services.AddOptions<SyncClientOptions>().Configure(configure);
+        services.AddOptions<SyncClientOptions>().Configure<IServiceProvider>(configure);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(provider =>
         {

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -10,6 +11,10 @@ namespace ViewSync.Live;
 /// The client side of the live endpoint: connects, subscribes, and calls back on every
 /// <c>sync:{scope}</c> notification (and on each reconnect, to catch up). Reconnects with backoff
 /// and jitter. A notification only says "pull now": losing one is harmless, the client also polls.
+/// With an access token provider the handshake carries <c>Authorization: Bearer {token}</c> (outside the
+/// browser, whose WebSockets cannot send headers: there the page's cookies authenticate it); a <c>401</c>
+/// asks the provider once for a fresh token and reconnects at once, then backs off like any other failure.
+/// The URL never carries a credential.
 /// </summary>
 internal sealed partial class LiveConnection : IAsyncDisposable
 {
@@ -17,6 +22,7 @@ internal sealed partial class LiveConnection : IAsyncDisposable
     private readonly Uri _endpoint;
     private readonly string _topic;
     private readonly LiveOptions _options;
+    private readonly Func<AccessTokenRequest, CancellationToken, ValueTask<string?>>? _accessTokenProvider;
     private readonly TimeProvider _time;
     private readonly Random _random;
     private readonly ILogger _logger;
@@ -26,8 +32,9 @@ internal sealed partial class LiveConnection : IAsyncDisposable
     private volatile bool _connected;
 
     /// <exception cref="ArgumentException"><paramref name="endpoint"/> is not an absolute ws, wss, http or https URL.</exception>
-    public LiveConnection(Uri endpoint, string scope, LiveOptions options, TimeProvider time, Random random, ILogger logger, Action notify)
+    public LiveConnection(Uri endpoint, string scope, LiveOptions options, Func<AccessTokenRequest, CancellationToken, ValueTask<string?>>? accessTokenProvider, TimeProvider time, Random random, ILogger logger, Action notify)
     {
+        _accessTokenProvider = accessTokenProvider;
         _endpoint = new UriBuilder(ToWebSocket(endpoint)) { Query = $"scope={Uri.EscapeDataString(scope)}" }.Uri;
         _topic = Scopes.Topic(scope);
         _options = options;
@@ -91,15 +98,27 @@ internal sealed partial class LiveConnection : IAsyncDisposable
     private async Task RunAsync(CancellationToken cancellationToken)
     {
         var failures = 0;
+        var forceRefresh = false;
         while (!cancellationToken.IsCancellationRequested)
         {
+            var unauthorized = false;
             try
             {
                 using var socket = new ClientWebSocket();
-                await socket.ConnectAsync(_endpoint, cancellationToken).ConfigureAwait(false);
+                try
+                {
+                    await ConnectAsync(socket, forceRefresh, cancellationToken).ConfigureAwait(false);
+                }
+                catch (WebSocketException) when (!OperatingSystem.IsBrowser() && socket.HttpStatusCode == HttpStatusCode.Unauthorized)
+                {
+                    unauthorized = true;
+                    throw;
+                }
+
                 await socket.SendAsync("""{"topic":"subscribe","data":{}}"""u8.ToArray(), WebSocketMessageType.Text, true, cancellationToken).ConfigureAwait(false);
                 _connected = true;
                 failures = 0;
+                forceRefresh = false;
                 _notify(); // catch up on what happened while disconnected
                 await ReceiveAsync(socket, cancellationToken).ConfigureAwait(false);
             }
@@ -117,6 +136,15 @@ internal sealed partial class LiveConnection : IAsyncDisposable
                 _connected = false;
             }
 
+            if (unauthorized && !forceRefresh && _accessTokenProvider is not null)
+            {
+                // The token was refused: one fresh token, at once; refused again, the backoff below as for any failure.
+                LogUnauthorized();
+                forceRefresh = true;
+                continue;
+            }
+
+            forceRefresh = false;
             failures++;
             var ceiling = Math.Min(_options.MaxReconnectDelay.TotalMilliseconds, _options.ReconnectDelay.TotalMilliseconds * Math.Pow(2, Math.Min(failures - 1, 20)));
             try
@@ -128,6 +156,22 @@ internal sealed partial class LiveConnection : IAsyncDisposable
                 return;
             }
         }
+    }
+
+    /// <summary>Opens the WebSocket, with the provider's token in the <c>Authorization</c> header where the platform allows headers.</summary>
+    private async Task ConnectAsync(ClientWebSocket socket, bool forceRefresh, CancellationToken cancellationToken)
+    {
+        if (!OperatingSystem.IsBrowser())
+        {
+            socket.Options.CollectHttpResponseDetails = true; // to tell a refused token (401) from other failures
+            if (_accessTokenProvider is not null
+                && await _accessTokenProvider(new AccessTokenRequest(forceRefresh), cancellationToken).ConfigureAwait(false) is { Length: > 0 } token)
+            {
+                socket.Options.SetRequestHeader("Authorization", "Bearer " + token);
+            }
+        }
+
+        await socket.ConnectAsync(_endpoint, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task ReceiveAsync(ClientWebSocket socket, CancellationToken cancellationToken)
@@ -191,6 +235,9 @@ internal sealed partial class LiveConnection : IAsyncDisposable
             return false;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Live handshake refused the access token (401); asking the provider for a fresh one")]
+    private partial void LogUnauthorized();
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Live connection lost: {Reason}; reconnecting")]
     private partial void LogDisconnected(string reason);

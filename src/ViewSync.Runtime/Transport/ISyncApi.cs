@@ -12,16 +12,17 @@ public interface ISyncApi
 {
     /// <summary><c>POST {BaseUrl}/push</c>.</summary>
     /// <param name="request">The mutations.</param>
+    /// <param name="authorization">The <c>Authorization</c> header's value (<c>Bearer {token}</c>), or null to send none.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The response, with its status code and headers.</returns>
     [Post("/push")]
-    Task<IApiResponse<PushResponse>> PushAsync([Body] PushRequest request, CancellationToken cancellationToken);
+    Task<IApiResponse<PushResponse>> PushAsync([Body] PushRequest request, [Header("Authorization")] string? authorization, CancellationToken cancellationToken);
 
     /// <summary><c>POST {BaseUrl}/pull</c>.</summary>
     /// <param name="request">The scope, cursor and limit.</param>
+    /// <param name="authorization">The <c>Authorization</c> header's value (<c>Bearer {token}</c>), or null to send none.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The response, with its status code and headers.</returns>
     [Post("/pull")]
-    Task<IApiResponse<PullResponse>> PullAsync([Body] PullRequest request, CancellationToken cancellationToken);
-
+    Task<IApiResponse<PullResponse>> PullAsync([Body] PullRequest request, [Header("Authorization")] string? authorization, CancellationToken cancellationToken);
 }

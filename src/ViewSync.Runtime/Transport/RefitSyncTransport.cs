@@ -10,6 +10,8 @@ namespace ViewSync.Transport;
 /// whose <see cref="HttpClient.BaseAddress"/> is the sync prefix (e.g. <c>http://127.0.0.1:5000/_sync/</c>).
 /// JSON goes through <see cref="ProtocolJsonContext"/>: no reflection. Snapshots are read as a stream
 /// (<see cref="SnapshotStreamReader"/>), entity by entity, so the size limit applies per entity, not to the snapshot.
+/// With an access token provider every request carries <c>Authorization: Bearer {token}</c>; a <c>401</c> asks the
+/// provider once for a fresh token and sends the request once more (see <see cref="SyncClientOptions.AccessTokenProvider"/>).
 /// </summary>
 public sealed class RefitSyncTransport : ISyncTransport
 {
@@ -19,12 +21,23 @@ public sealed class RefitSyncTransport : ISyncTransport
     private readonly ISyncApi _api;
     private readonly HttpClient _http;
     private readonly long _maxResponseBytes;
+    private readonly Func<AccessTokenRequest, CancellationToken, ValueTask<string?>>? _accessTokenProvider;
 
-    /// <summary>Creates the transport.</summary>
+    /// <summary>Creates the transport, sending no credentials of its own (the client's handlers may add some).</summary>
     /// <param name="httpClient">The client; its base address must be the sync prefix. Timeouts and handlers are the caller's.</param>
     /// <param name="maxResponseBytes">Push and pull answers, and single entities of a snapshot, larger than this are reported as malformed instead of read.</param>
     /// <exception cref="ArgumentException">The client has no base address.</exception>
     public RefitSyncTransport(HttpClient httpClient, long maxResponseBytes = DefaultMaxResponseBytes)
+        : this(httpClient, null, maxResponseBytes)
+    {
+    }
+
+    /// <summary>Creates the transport, sending the tokens of <paramref name="accessTokenProvider"/> as bearer tokens.</summary>
+    /// <param name="httpClient">The client; its base address must be the sync prefix. Timeouts and handlers are the caller's.</param>
+    /// <param name="accessTokenProvider">Supplies the access token of each request; asked again once, to refresh, on a <c>401</c>. Null sends none.</param>
+    /// <param name="maxResponseBytes">Push and pull answers, and single entities of a snapshot, larger than this are reported as malformed instead of read.</param>
+    /// <exception cref="ArgumentException">The client has no base address.</exception>
+    public RefitSyncTransport(HttpClient httpClient, Func<AccessTokenRequest, CancellationToken, ValueTask<string?>>? accessTokenProvider, long maxResponseBytes = DefaultMaxResponseBytes)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxResponseBytes);
         ArgumentNullException.ThrowIfNull(httpClient);
@@ -35,28 +48,102 @@ public sealed class RefitSyncTransport : ISyncTransport
 
         _http = httpClient;
         _maxResponseBytes = maxResponseBytes;
-        _api = RestService.ForGenerated<ISyncApi>(httpClient, new RefitSettings { ContentSerializer = new BoundedJsonContentSerializer(maxResponseBytes) });
+        _accessTokenProvider = accessTokenProvider;
+        _api = RestService.ForGenerated<ISyncApi>(httpClient, new RefitSettings
+        {
+            ContentSerializer = new BoundedJsonContentSerializer(maxResponseBytes),
+            // Errors reach the app (SyncError.Exception) and its logs: they must not carry the caller's token.
+            ExceptionRedactor = e => e.RequestMessage?.Headers.Authorization = null,
+        });
     }
 
     /// <inheritdoc />
     public Task<TransportResult<PushResponse>> PushAsync(PushRequest request, CancellationToken cancellationToken) =>
-        SendAsync(ct => _api.PushAsync(request, ct), cancellationToken);
+        WithTokenAsync((authorization, ct) => SendAsync(c => _api.PushAsync(request, authorization, c), ct), cancellationToken);
 
     /// <inheritdoc />
     public Task<TransportResult<PullResponse>> PullAsync(PullRequest request, CancellationToken cancellationToken) =>
-        SendAsync(ct => _api.PullAsync(request, ct), cancellationToken);
+        WithTokenAsync((authorization, ct) => SendAsync(c => _api.PullAsync(request, authorization, c), ct), cancellationToken);
 
     /// <inheritdoc />
-    public async Task<TransportResult<SnapshotSummary>> SnapshotAsync(SnapshotRequest request, ISnapshotSink sink, CancellationToken cancellationToken)
+    public Task<TransportResult<SnapshotSummary>> SnapshotAsync(SnapshotRequest request, ISnapshotSink sink, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(sink);
+        return WithTokenAsync((authorization, ct) => SnapshotAsync(request, sink, authorization, ct), cancellationToken);
+    }
+
+    /// <summary>
+    /// Sends with the provider's token; on a <c>401</c> asks it once for a fresh one and sends once more. Without a
+    /// provider, sends once with no <c>Authorization</c> header.
+    /// </summary>
+    private async Task<TransportResult<T>> WithTokenAsync<T>(Func<string?, CancellationToken, Task<TransportResult<T>>> send, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (_accessTokenProvider is null)
+        {
+            return await send(null, cancellationToken).ConfigureAwait(false);
+        }
+
+        var (authorization, failure) = await AuthorizationAsync<T>(forceRefresh: false, cancellationToken).ConfigureAwait(false);
+        if (failure is not null)
+        {
+            return failure;
+        }
+
+        var result = await send(authorization, cancellationToken).ConfigureAwait(false);
+        if (result.Outcome != TransportOutcome.Unauthorized)
+        {
+            return result;
+        }
+
+        (authorization, failure) = await AuthorizationAsync<T>(forceRefresh: true, cancellationToken).ConfigureAwait(false);
+        return failure ?? await send(authorization, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The <c>Authorization</c> value for the provider's token (null for none), or why there is none.</summary>
+    private async Task<(string? Authorization, TransportResult<T>? Failure)> AuthorizationAsync<T>(bool forceRefresh, CancellationToken cancellationToken)
+        where T : class
+    {
+        string? token;
+        try
+        {
+            token = await _accessTokenProvider!(new AccessTokenRequest(forceRefresh), cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (HttpRequestException e)
+        {
+            // The identity provider (often the same server) could not be reached: as offline as a failed request.
+            return (null, new TransportResult<T> { Outcome = TransportOutcome.NetworkError, Exception = e });
+        }
+        catch (Exception e)
+        {
+            return (null, new TransportResult<T>
+            {
+                Outcome = TransportOutcome.Unauthorized,
+                Exception = new InvalidOperationException($"The access token provider failed: {e.Message}", e),
+            });
+        }
+
+        return (string.IsNullOrEmpty(token) ? null : "Bearer " + token, null);
+    }
+
+    private async Task<TransportResult<SnapshotSummary>> SnapshotAsync(SnapshotRequest request, ISnapshotSink sink, string? authorization, CancellationToken cancellationToken)
+    {
         try
         {
             using var message = new HttpRequestMessage(HttpMethod.Post, "snapshot")
             {
                 Content = System.Net.Http.Json.JsonContent.Create(request, ProtocolJsonContext.Default.SnapshotRequest),
             };
+            if (authorization is not null)
+            {
+                message.Headers.TryAddWithoutValidation("Authorization", authorization);
+            }
+
             using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
@@ -170,6 +257,7 @@ public sealed class RefitSyncTransport : ISyncTransport
         var outcome = (int)status switch
         {
             410 => TransportOutcome.CursorTooOld,
+            401 => TransportOutcome.Unauthorized,
             403 => TransportOutcome.Forbidden,
             429 => TransportOutcome.RateLimited,
             408 => TransportOutcome.Timeout,

@@ -21,6 +21,12 @@ public enum TransportOutcome
     /// <summary><c>410</c> <c>cursor_too_old</c>: the client must take a snapshot.</summary>
     CursorTooOld,
 
+    /// <summary>
+    /// <c>401</c>: no credentials, or the server did not accept them (after one fresh token from the access
+    /// token provider, when there is one); also a provider that failed other than by a network error.
+    /// </summary>
+    Unauthorized,
+
     /// <summary><c>403</c>: the scope is not the caller's.</summary>
     Forbidden,
 

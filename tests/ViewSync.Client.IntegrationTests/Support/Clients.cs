@@ -13,6 +13,9 @@ internal static class Clients
     public static SyncClient Create(ISyncTestServer server, string scope = "user:1", bool live = true, IPersistence? persistence = null, Action<SyncClientOptions>? configure = null) =>
         Create(server.Root, scope, live, persistence, configure);
 
+    public static SyncClient Create(AuthenticatedServer server, string scope, bool live = true, IPersistence? persistence = null, Action<SyncClientOptions>? configure = null) =>
+        Create(server.Root, scope, live, persistence, configure);
+
     private static SyncClient Create(Uri root, string scope, bool live, IPersistence? persistence, Action<SyncClientOptions>? configure)
     {
         var options = new SyncClientOptions

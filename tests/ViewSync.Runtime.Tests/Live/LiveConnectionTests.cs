@@ -21,7 +21,7 @@ public class LiveConnectionTests
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         var connection = new LiveConnection(
             new Uri($"{scheme}://127.0.0.1:{port}/app/_live"), "user:1", new LiveOptions { ReconnectDelay = TimeSpan.FromMilliseconds(50) },
-            TimeProvider.System, new Random(1), NullLogger.Instance, () => { });
+            null, TimeProvider.System, new Random(1), NullLogger.Instance, () => { });
         connection.Start(CancellationToken.None);
 
         string requestLine;
@@ -50,7 +50,7 @@ public class LiveConnectionTests
     public void A_live_url_with_another_scheme_is_refused_when_the_connection_is_made()
     {
         var error = Assert.Throws<ArgumentException>(() => new LiveConnection(
-            new Uri("ftp://example.com/_live"), "user:1", new LiveOptions(), TimeProvider.System, new Random(1), NullLogger.Instance, () => { }));
+            new Uri("ftp://example.com/_live"), "user:1", new LiveOptions(), null, TimeProvider.System, new Random(1), NullLogger.Instance, () => { }));
 
         Assert.Contains("ws", error.Message, StringComparison.Ordinal);
     }

@@ -23,7 +23,7 @@ public sealed class DurabilityTests : IAsyncLifetime
     }
 
     private static string Create(string id) =>
-        $$$$"""{"id":"{{{{id}}}}","name":"todo.create","scope":"storm","args":{"id":"{{{{id}}}}","data":{"id":"{{{{id}}}}","title":"x","done":false}}}""";
+        $$$$"""{"id":"{{{{id}}}}","name":"todo.create","scope":"user:storm","args":{"id":"{{{{id}}}}","data":{"id":"{{{{id}}}}","title":"x","done":false}}}""";
 
     [Fact]
     public async Task Every_acknowledged_mutation_survives_a_kill_and_replays_without_applying_twice()
@@ -35,7 +35,7 @@ public sealed class DurabilityTests : IAsyncLifetime
         for (var round = 0; round < 3; round++)
         {
             await using var server = await ServerProcess.StartAsync(database);
-            using var http = new HttpClient { BaseAddress = new Uri(server.Root, "_sync/"), Timeout = TimeSpan.FromSeconds(10) };
+            using var http = await server.SignInAsync("storm", TimeSpan.FromSeconds(10));
             var killAfter = acknowledged.Count + random.Next(30, 120);
             using var stop = new CancellationTokenSource();
             var storm = Enumerable.Range(0, 4).Select(worker => Task.Run(async () =>
@@ -75,15 +75,15 @@ public sealed class DurabilityTests : IAsyncLifetime
         }
 
         await using var restarted = await ServerProcess.StartAsync(database);
-        using var client = new HttpClient { BaseAddress = new Uri(restarted.Root, "_sync/") };
-        using var snapshot = JsonDocument.Parse(await (await client.PostAsync("snapshot", new StringContent("""{"scope":"storm"}""", Encoding.UTF8, "application/json"))).Content.ReadAsStringAsync());
+        using var client = await restarted.SignInAsync("storm");
+        using var snapshot = JsonDocument.Parse(await (await client.PostAsync("snapshot", new StringContent("""{"scope":"user:storm"}""", Encoding.UTF8, "application/json"))).Content.ReadAsStringAsync());
         var stored = snapshot.RootElement.GetProperty("data").GetProperty("todo").EnumerateObject().Select(p => p.Name).ToHashSet();
         var headBefore = snapshot.RootElement.GetProperty("cursor").GetUInt64();
 
         var logged = new HashSet<string>();
         for (ulong cursor = 0; ;)
         {
-            using var page = JsonDocument.Parse(await (await client.PostAsync("pull", new StringContent($$"""{"scope":"storm","cursor":{{cursor}},"limit":1000}""", Encoding.UTF8, "application/json"))).Content.ReadAsStringAsync());
+            using var page = JsonDocument.Parse(await (await client.PostAsync("pull", new StringContent($$"""{"scope":"user:storm","cursor":{{cursor}},"limit":1000}""", Encoding.UTF8, "application/json"))).Content.ReadAsStringAsync());
             foreach (var change in page.RootElement.GetProperty("changes").EnumerateArray())
             {
                 Assert.True(logged.Add(change.GetProperty("data").GetProperty("id").GetString()!), "each mutation is in the log once");
@@ -114,7 +114,7 @@ public sealed class DurabilityTests : IAsyncLifetime
             }
         }
 
-        using var after = JsonDocument.Parse(await (await client.PostAsync("snapshot", new StringContent("""{"scope":"storm"}""", Encoding.UTF8, "application/json"))).Content.ReadAsStringAsync());
+        using var after = JsonDocument.Parse(await (await client.PostAsync("snapshot", new StringContent("""{"scope":"user:storm"}""", Encoding.UTF8, "application/json"))).Content.ReadAsStringAsync());
         Assert.Equal(headBefore, after.RootElement.GetProperty("cursor").GetUInt64());
     }
 }

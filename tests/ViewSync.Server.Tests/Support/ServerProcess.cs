@@ -44,6 +44,21 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         throw new InvalidOperationException($"Todo.Server exited ({process.ExitCode}) before it printed its address.");
     }
 
+    /// <summary>
+    /// An HTTP client for the sync prefix, signed in as <paramref name="user"/> (who owns <c>user:{user}</c>) through
+    /// the sample's <c>/auth/sign-in</c>. Each run of the server signs with a new key, so sign in after every start.
+    /// </summary>
+    public async Task<HttpClient> SignInAsync(string user, TimeSpan? timeout = null)
+    {
+        var http = new HttpClient { BaseAddress = new Uri(Root, "_sync/"), Timeout = timeout ?? TimeSpan.FromSeconds(100) };
+        using var content = new StringContent($$"""{"user":"{{user}}"}""", System.Text.Encoding.UTF8, "application/json");
+        using var response = await http.PostAsync(new Uri(Root, "auth/sign-in"), content);
+        response.EnsureSuccessStatusCode();
+        using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", body.RootElement.GetProperty("access_token").GetString());
+        return http;
+    }
+
     /// <summary>SIGKILL: no graceful shutdown, no flushing.</summary>
     public async Task KillAsync()
     {
