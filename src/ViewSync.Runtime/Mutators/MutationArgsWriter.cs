@@ -116,15 +116,34 @@ public sealed class MutationArgsWriter : IDisposable
     /// <param name="value">Its value.</param>
     public void Write(string name, DateTimeOffset? value) => WriteNullable(name, value, static (w, v) => w.WriteStringValue(v));
 
-    /// <summary>Writes an argument of any type through the app's JSON metadata.</summary>
+    /// <summary>Writes an argument of any type through the app's JSON metadata; a null reference is written as <c>null</c>.</summary>
     /// <typeparam name="T">The argument's type.</typeparam>
     /// <param name="name">The argument's name.</param>
     /// <param name="value">Its value.</param>
     /// <param name="typeInfo">The metadata from the app's JSON context.</param>
-    public void Write<T>(string name, T value, JsonTypeInfo<T> typeInfo)
+    public void Write<T>(string name, T? value, JsonTypeInfo<T> typeInfo)
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
-        JsonSerializer.Serialize(Writer(name), value, typeInfo);
+        JsonSerializer.Serialize(Writer(name), value!, typeInfo); // null is written as null
+    }
+
+    /// <summary>Writes a nullable value-type argument (an enum, a struct) through the app's metadata for the underlying type: <c>null</c> when it has no value.</summary>
+    /// <typeparam name="T">The underlying type.</typeparam>
+    /// <param name="name">The argument's name.</param>
+    /// <param name="value">Its value.</param>
+    /// <param name="typeInfo">The metadata for <typeparamref name="T"/> from the app's JSON context.</param>
+    public void Write<T>(string name, T? value, JsonTypeInfo<T> typeInfo)
+        where T : struct
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        if (value is { } present)
+        {
+            JsonSerializer.Serialize(Writer(name), present, typeInfo);
+        }
+        else
+        {
+            Writer(name).WriteNullValue();
+        }
     }
 
     /// <summary>Closes the object and returns its UTF-8 JSON. The writer cannot be used afterwards.</summary>
