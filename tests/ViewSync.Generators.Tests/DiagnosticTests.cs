@@ -279,7 +279,7 @@ public class DiagnosticTests
         var analyzed = new ViewSync.Generators.Diagnostics.ViewSyncAnalyzer().SupportedDiagnostics
             .Concat(new ViewSync.Generators.Diagnostics.DeterminismAnalyzer().SupportedDiagnostics)
             .Select(d => d.Id).ToList();
-        string[] generated = ["VSYNC001", "VSYNC012", "VSYNC014", "VSYNC015", "VSYNC018", "VSYNC019"];
+        string[] generated = ["VSYNC001", "VSYNC012", "VSYNC014", "VSYNC015", "VSYNC016", "VSYNC018", "VSYNC019"];
 
         Assert.Equal(analyzed.Count, analyzed.Distinct().Count());
         Assert.Empty(analyzed.Intersect(generated));

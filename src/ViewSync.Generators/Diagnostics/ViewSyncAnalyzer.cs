@@ -29,7 +29,6 @@ public sealed class ViewSyncAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.ParameterMissingFromJsonContext,
         DiagnosticDescriptors.AmbiguousEntityDatabase,
         DiagnosticDescriptors.BlankName,
-        DiagnosticDescriptors.MutatorAsync,
         DiagnosticDescriptors.MutatorReturnsValue,
         DiagnosticDescriptors.MutableEntityCollection,
     ];
@@ -105,11 +104,8 @@ public sealed class ViewSyncAnalyzer : DiagnosticAnalyzer
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.MutatorGeneric, location, display));
             }
 
-            if (MutatorReturns.Asynchronous(method) is { } awaitable)
-            {
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.MutatorAsync, location, display, awaitable));
-            }
-            else if (!method.ReturnsVoid)
+            // An asynchronous one is the generator's VSYNC016.
+            if (MutatorReturns.Asynchronous(method) is null && !method.ReturnsVoid)
             {
                 var returnType = method.ReturnType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
                 var where = MutatorReturns.ReturnTypeLocation(method, context.CancellationToken) ?? location;

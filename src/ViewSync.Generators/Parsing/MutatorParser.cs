@@ -28,7 +28,7 @@ internal static class MutatorParser
             return null;
         }
 
-        // Reported here, not by the analyzer: such a mutator gets no helper, so calls to it fail to compile,
+        // Reported here, not by the analyzer: such a mutator gets no code, so calls to it fail to compile,
         // and a build with compiler errors runs no analyzers.
         var display = $"{method.ContainingType.Name}.{method.Name}";
         var diagnostics = method.Parameters.Skip(1)
@@ -38,6 +38,12 @@ internal static class MutatorParser
                 LocationInfo.From(p.Parameter) ?? LocationInfo.From(method), display, p.Parameter.Name, p.Parameter.Type.ToDisplayString(), p.Reason!))
             .ToEquatableArray();
         var location = LocationInfo.From(method);
+        if (MutatorReturns.Asynchronous(method) is { } awaitable)
+        {
+            // Its dispatch lambda would drop the task (CS4014 in the generated code), so it gets no code at all.
+            diagnostics = diagnostics.Concat([DiagnosticInfo.Create(DiagnosticDescriptors.MutatorAsync, location, display, awaitable)]).ToEquatableArray();
+        }
+
         if (diagnostics.Count > 0)
         {
             return new MutatorParseResult(null, location, diagnostics);
