@@ -27,9 +27,9 @@ internal static class DefaultValues
         }
 
         var constant = Constant(value);
-        // An enum's default is stored as its underlying number: cast it back (to the declared type, nullable or not).
+        // An enum's default is stored as its underlying number: cast it back to the enum (a cast to 'E?' would not be a constant).
         return underlying.TypeKind == TypeKind.Enum
-            ? $"({type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)})({constant})"
+            ? $"({underlying.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)})({constant})"
             : constant;
     }
 
