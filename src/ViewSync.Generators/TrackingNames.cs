@@ -9,4 +9,5 @@ internal static class TrackingNames
     public const string AllEntities = nameof(AllEntities);
     public const string AllMutators = nameof(AllMutators);
     public const string DatabaseOutputs = nameof(DatabaseOutputs);
+    public const string Diagnostics = nameof(Diagnostics);
 }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
+using ViewSync.Generators.Diagnostics;
 using ViewSync.Generators.Emit;
 using ViewSync.Generators.Helpers;
 using ViewSync.Generators.Models;
@@ -19,28 +20,36 @@ public sealed class ViewSyncGenerator : IIncrementalGenerator
     /// <inheritdoc />
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        var entities = context.SyntaxProvider
+        var parsedEntities = context.SyntaxProvider
             .ForAttributeWithMetadataName(KnownNames.SyncEntityAttribute, static (node, _) => true, EntityParser.Parse)
-            .Where(static model => model is not null)
-            .Select(static (model, _) => model!)
+            .Where(static located => located is not null)
+            .Select(static (located, _) => located!);
+        var entities = parsedEntities
+            .Select(static (located, _) => located.Value)
             .WithTrackingName(TrackingNames.Entities)
             .Collect()
             .Select(static (all, _) => all.OrderBy(e => e.WireName, StringComparer.Ordinal).ThenBy(e => e.Type, StringComparer.Ordinal).ToEquatableArray())
             .WithTrackingName(TrackingNames.AllEntities);
 
-        var mutators = context.SyntaxProvider
+        var parsedMutators = context.SyntaxProvider
             .ForAttributeWithMetadataName(KnownNames.MutatorAttribute, static (node, _) => true, MutatorParser.Parse)
-            .Where(static model => model is not null)
-            .Select(static (model, _) => model!)
+            .Where(static result => result is not null)
+            .Select(static (result, _) => result!);
+        var mutators = parsedMutators
+            .Where(static result => result.Model is not null)
+            .Select(static (result, _) => result.Model!)
             .WithTrackingName(TrackingNames.Mutators)
             .Collect()
             .Select(static (all, _) => all.OrderBy(m => m.WireName, StringComparer.Ordinal).ThenBy(m => m.ContainingType, StringComparer.Ordinal).ToEquatableArray())
             .WithTrackingName(TrackingNames.AllMutators);
 
-        var databases = context.SyntaxProvider
+        var parsedDatabases = context.SyntaxProvider
             .ForAttributeWithMetadataName(KnownNames.SyncDatabaseAttribute, static (node, _) => true, DatabaseParser.Parse)
-            .Where(static model => model is not null)
-            .Select(static (model, _) => model!)
+            .Where(static result => result is not null)
+            .Select(static (result, _) => result!);
+        var databases = parsedDatabases
+            .Where(static result => result.Model is not null)
+            .Select(static (result, _) => result.Model!)
             .WithTrackingName(TrackingNames.Databases)
             .Collect();
 
@@ -52,6 +61,22 @@ public sealed class ViewSyncGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(outputs, static (production, output) =>
             production.AddSource($"{output.Database.Type.HintName}.ViewSync.g.cs", DatabaseEmitter.Emit(output)));
+
+        // Diagnostics from their own step: it carries source locations, which the output steps above must not
+        // (moving a declaration would otherwise regenerate every file).
+        var diagnostics = parsedDatabases.Collect()
+            .Combine(parsedEntities.Collect())
+            .Combine(parsedMutators.Collect())
+            .Select(static (input, _) => GeneratorDiagnostics.Find(input.Left.Left, input.Left.Right, input.Right))
+            .WithTrackingName(TrackingNames.Diagnostics);
+
+        context.RegisterSourceOutput(diagnostics, static (production, found) =>
+        {
+            foreach (var diagnostic in found)
+            {
+                production.ReportDiagnostic(diagnostic.ToDiagnostic());
+            }
+        });
     }
 
     /// <summary>Gives each database its entities (see <see cref="EntityOwnership"/>) and the mutators that take its <c>Tx</c>.</summary>

@@ -4,7 +4,7 @@ using ViewSync.Mutators;
 namespace ViewSync.Generators.IntegrationTests;
 
 [SyncEntity("todo")]
-public sealed record Todo(string Id, string Title, bool Done, DateTimeOffset Created, List<string> Tags);
+public sealed record Todo(string Id, string Title, bool Done, DateTimeOffset Created, IReadOnlyList<string> Tags);
 
 [SyncEntity("category")]
 public sealed record Category(string Id, string Name);
@@ -50,6 +50,7 @@ public static class TodoMutators
 [JsonSourceGenerationOptions(System.Text.Json.JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(Todo))]
 [JsonSerializable(typeof(Category))]
+[JsonSerializable(typeof(List<string>))]
 internal sealed partial class AppJson : JsonSerializerContext;
 
 [SyncDatabase(typeof(AppJson))]

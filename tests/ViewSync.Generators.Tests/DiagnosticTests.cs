@@ -184,10 +184,10 @@ public class DiagnosticTests
     {
         var diagnostics = await GeneratorHarness.DiagnosticsAsync(Usings + """
             namespace Notes;
-            [SyncEntity("note")] public sealed record Note(string Id, List<string> Tags);
+            [SyncEntity("note")] public sealed record Note(string Id, IReadOnlyList<string> Tags);
             [JsonSerializable(typeof(Note))] internal partial class AppJson : JsonSerializerContext;
             [SyncDatabase(typeof(AppJson))] public partial class NotesDb;
-            public static class A { [Mutator("note.tag")] public static void Tag(NotesDb.Tx tx, string id, List<string> tags) { } }
+            public static class A { [Mutator("note.tag")] public static void Tag(NotesDb.Tx tx, string id, IReadOnlyList<string> tags) { } }
             """);
 
         Assert.Empty(diagnostics);
@@ -256,26 +256,37 @@ public class DiagnosticTests
     }
 
     [Fact]
-    public void Every_descriptor_has_a_help_link_a_unique_id_and_is_in_the_release_file()
+    public void Every_descriptor_has_a_help_link_a_unique_id_is_in_the_release_file_and_in_the_docs()
     {
-        var descriptors = new ViewSync.Generators.Diagnostics.ViewSyncAnalyzer().SupportedDiagnostics;
+        var descriptors = ViewSync.Generators.Diagnostics.DiagnosticDescriptors.All;
         var releases = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "AnalyzerReleases.Unshipped.md"));
+        var docs = File.ReadAllText(Path.Combine(Snapshot.ProjectDirectory, "..", "..", "docs", "diagnostics.md"));
 
-        Assert.Equal(descriptors.Length, descriptors.Select(d => d.Id).Distinct().Count());
+        Assert.Equal(descriptors.Count, descriptors.Select(d => d.Id).Distinct().Count());
+        Assert.Equal(21, descriptors.Count);
         Assert.All(descriptors, d =>
         {
             Assert.StartsWith("https://", d.HelpLinkUri, StringComparison.Ordinal);
             Assert.Contains(d.Id.ToLowerInvariant(), d.HelpLinkUri, StringComparison.Ordinal);
-            Assert.Contains($"{d.Id} | ViewSync | Error |", releases, StringComparison.Ordinal);
+            Assert.Contains($"{d.Id} | ViewSync | {d.DefaultSeverity} |", releases, StringComparison.Ordinal);
+            Assert.Contains($"## {d.Id}", docs, StringComparison.Ordinal);
         });
     }
 
-    private static async Task<Diagnostic> SingleAsync(string id, string source)
+    [Fact]
+    public void The_analyzers_and_the_generator_report_every_descriptor_between_them_and_none_twice()
     {
-        var diagnostics = await GeneratorHarness.DiagnosticsAsync(source);
-        var ours = diagnostics.Where(d => d.Id.StartsWith("VSYNC", StringComparison.Ordinal)).ToList();
-        Assert.True(ours.Count == 1 && ours[0].Id == id,
-            $"Expected exactly {id}, got: {string.Join("; ", diagnostics.Select(d => $"{d.Id}: {d.GetMessage()}"))}");
-        return ours[0];
+        var analyzed = new ViewSync.Generators.Diagnostics.ViewSyncAnalyzer().SupportedDiagnostics
+            .Concat(new ViewSync.Generators.Diagnostics.DeterminismAnalyzer().SupportedDiagnostics)
+            .Select(d => d.Id).ToList();
+        string[] generated = ["VSYNC001", "VSYNC012", "VSYNC014", "VSYNC015", "VSYNC016", "VSYNC018", "VSYNC019"];
+
+        Assert.Equal(analyzed.Count, analyzed.Distinct().Count());
+        Assert.Empty(analyzed.Intersect(generated));
+        Assert.Equal(
+            ViewSync.Generators.Diagnostics.DiagnosticDescriptors.All.Select(d => d.Id).Order(),
+            analyzed.Concat(generated).Order());
     }
+
+    private static Task<Diagnostic> SingleAsync(string id, string source) => DiagnosticAssert.SingleAsync(id, source);
 }

@@ -15,6 +15,7 @@ public class IncrementalTests
         TrackingNames.AllEntities,
         TrackingNames.AllMutators,
         TrackingNames.DatabaseOutputs,
+        TrackingNames.Diagnostics,
     ];
 
     [Fact]
@@ -79,6 +80,41 @@ public class IncrementalTests
         AssertReasons(result, TrackingNames.DatabaseOutputs, IncrementalStepRunReason.Modified);
         AssertReasons(result, TrackingNames.Entities, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
         AssertReasons(result, TrackingNames.AllEntities, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+    }
+
+    [Fact]
+    public void Moving_declarations_reruns_only_the_diagnostics_step()
+    {
+        var compilation = GeneratorHarness.Compile(TestSources.Todo);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+
+        // Every entity and mutator moves down: their locations change, what is generated does not.
+        var edited = Replace(Replace(compilation, "namespace TodoApp;\n\n[SyncEntity(\"todo\")]", "namespace TodoApp;\n\n// moved\n\n[SyncEntity(\"todo\")]"),
+            "public static class TodoMutators", "// moved\npublic static class TodoMutators");
+        var result = Result(driver.RunGenerators(edited));
+
+        AssertReasons(result, TrackingNames.Diagnostics, IncrementalStepRunReason.Modified, IncrementalStepRunReason.Unchanged);
+        foreach (var step in new[] { TrackingNames.Entities, TrackingNames.Mutators, TrackingNames.AllEntities, TrackingNames.AllMutators, TrackingNames.DatabaseOutputs })
+        {
+            AssertReasons(result, step, IncrementalStepRunReason.Cached, IncrementalStepRunReason.Unchanged);
+        }
+    }
+
+    [Fact]
+    public void A_diagnostic_appears_and_goes_with_the_mistake()
+    {
+        var compilation = GeneratorHarness.Compile(TestSources.Todo);
+        var driver = GeneratorHarness.CreateDriver().RunGenerators(compilation);
+        Assert.Empty(Result(driver).Diagnostics);
+
+        var broken = Replace(compilation, "public partial class TodoDb;", "public class TodoDb;");
+        driver = driver.RunGenerators(broken);
+        Assert.Equal("VSYNC001", Assert.Single(Result(driver).Diagnostics).Id);
+        Assert.Empty(Result(driver).GeneratedSources);
+
+        driver = driver.RunGenerators(compilation);
+        Assert.Empty(Result(driver).Diagnostics);
+        Assert.Single(Result(driver).GeneratedSources);
     }
 
     private static GeneratorRunResult Result(GeneratorDriver driver) =>

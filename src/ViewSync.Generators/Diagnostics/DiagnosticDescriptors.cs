@@ -1,3 +1,6 @@
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
 using Microsoft.CodeAnalysis;
 
 namespace ViewSync.Generators.Diagnostics;
@@ -78,6 +81,67 @@ internal static class DiagnosticDescriptors
         "VSYNC013",
         "Entity and mutator names cannot be blank",
         "'{0}' has a blank name: entity and mutator names are wire names, such as \"todo\" or \"todo.toggle\"");
+
+    public static readonly DiagnosticDescriptor ParameterTypeNotSerializable = Error(
+        "VSYNC014",
+        "Mutator parameter type cannot be sent as JSON",
+        "Parameter '{1}' of mutator '{0}' has type '{2}', which {3} and so can never travel between client and server as JSON (a [JsonSerializable] attribute would not help): pass the data it stands for instead, as strings, numbers, records or lists");
+
+    public static readonly DiagnosticDescriptor DatabaseInGenericType = Error(
+        "VSYNC015",
+        "[SyncDatabase] class cannot be generic",
+        "'{0}' is generic or nested in a generic type: a database's mutator table and transaction type must be one fixed type, so declare it in a namespace or in a non-generic type");
+
+    public static readonly DiagnosticDescriptor MutatorAsync = Error(
+        "VSYNC016",
+        "Mutator cannot be asynchronous",
+        "Mutator '{0}' is async or returns '{1}': a mutator runs to completion inside one transaction, so writes after an 'await' would be lost or applied outside it; make it a synchronous 'void' method and do asynchronous work before calling it, passing the results as arguments");
+
+    public static readonly DiagnosticDescriptor MutatorReturnsValue = Warning(
+        "VSYNC017",
+        "Mutator return value is discarded",
+        "Mutator '{0}' returns '{1}', which nobody receives: the client and the server keep only what it writes through 'tx'; make it return 'void' (read results from the database after the mutation)");
+
+    public static readonly DiagnosticDescriptor DuplicateHelperName = Error(
+        "VSYNC018",
+        "Two mutators of one database share a method name",
+        "Mutators '{1}' and '{2}' of database '{3}' would both be 'Mutate.{0}': the typed helper takes the mutator method's name, so rename one of the methods");
+
+    public static readonly DiagnosticDescriptor DuplicateCollectionName = Error(
+        "VSYNC019",
+        "Two entities of one database share a collection name",
+        "Entities '{1}' and '{2}' would both be the collection '{0}' of database '{3}': give one another name with [SyncEntity(\"{4}\", CollectionName = \"...\")] or rename the type");
+
+    public static readonly DiagnosticDescriptor NondeterministicMutator = Warning(
+        "VSYNC020",
+        "Mutator is not deterministic",
+        "Mutator '{0}' uses '{1}', which {2}: the client and the server run each mutator separately (and the client replays it on rebase), so they would compute different results; pass the value in as a mutator argument instead, for example 'DateTimeOffset now'");
+
+    public static readonly DiagnosticDescriptor MutableEntityCollection = Warning(
+        "VSYNC021",
+        "Entity has a mutable collection",
+        "'{1}' of entity '{0}' is a mutable '{2}': values read from the database are shared by every reader, so changing it in place changes what all of them see without a mutation and never syncs; declare it as IReadOnlyList<T>, IReadOnlyDictionary<TKey, TValue> or ImmutableArray<T> and write changes through a mutator");
+
+    private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = typeof(DiagnosticDescriptors)
+        .GetFields(BindingFlags.Public | BindingFlags.Static)
+        .Where(f => f.FieldType == typeof(DiagnosticDescriptor))
+        .Select(f => (DiagnosticDescriptor)f.GetValue(null))
+        .ToDictionary(d => d.Id);
+
+    /// <summary>Every descriptor, by id.</summary>
+    public static IReadOnlyCollection<DiagnosticDescriptor> All => s_byId.Values;
+
+    public static DiagnosticDescriptor ById(string id) => s_byId[id];
+
+    private static DiagnosticDescriptor Warning(string id, string title, string message) =>
+        new(
+            id,
+            title,
+            message,
+            Category,
+            DiagnosticSeverity.Warning,
+            isEnabledByDefault: true,
+            helpLinkUri: HelpBase + id.ToLowerInvariant());
 
     private static DiagnosticDescriptor Error(string id, string title, string message, bool compilationEnd = false) =>
         new(

@@ -8,8 +8,9 @@ using ViewSync.Generators.Parsing;
 namespace ViewSync.Generators.Diagnostics;
 
 /// <summary>
-/// Reports invalid ViewSync declarations. The generator skips what it cannot use and stays quiet;
-/// everything a user must fix is reported here, with a message that says how.
+/// Reports invalid ViewSync declarations, with a message that says how to fix each. Mistakes that
+/// change what the generator emits (so that the user's code no longer compiles, and analyzers do not
+/// run) are reported by the generator instead: see <see cref="GeneratorDiagnostics"/>.
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ViewSyncAnalyzer : DiagnosticAnalyzer
@@ -17,7 +18,6 @@ public sealed class ViewSyncAnalyzer : DiagnosticAnalyzer
     /// <inheritdoc />
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
     [
-        DiagnosticDescriptors.DatabaseNotPartial,
         DiagnosticDescriptors.EntityWithoutStringKey,
         DiagnosticDescriptors.DuplicateEntityName,
         DiagnosticDescriptors.DuplicateMutatorName,
@@ -28,8 +28,9 @@ public sealed class ViewSyncAnalyzer : DiagnosticAnalyzer
         DiagnosticDescriptors.EntityMissingFromJsonContext,
         DiagnosticDescriptors.ParameterMissingFromJsonContext,
         DiagnosticDescriptors.AmbiguousEntityDatabase,
-        DiagnosticDescriptors.InvalidJsonContext,
         DiagnosticDescriptors.BlankName,
+        DiagnosticDescriptors.MutatorReturnsValue,
+        DiagnosticDescriptors.MutableEntityCollection,
     ];
 
     /// <inheritdoc />
@@ -67,7 +68,7 @@ public sealed class ViewSyncAnalyzer : DiagnosticAnalyzer
                 switch (attribute.AttributeClass?.ToDisplayString())
                 {
                     case KnownNames.SyncDatabaseAttribute:
-                        AnalyzeDatabase(context, type, attribute);
+                        AnalyzeDatabase(type, attribute);
                         break;
                     case KnownNames.SyncEntityAttribute:
                         AnalyzeEntity(context, type, attribute);
@@ -101,6 +102,14 @@ public sealed class ViewSyncAnalyzer : DiagnosticAnalyzer
             if (method.IsGenericMethod)
             {
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.MutatorGeneric, location, display));
+            }
+
+            // An asynchronous one is the generator's VSYNC016.
+            if (MutatorReturns.Asynchronous(method) is null && !method.ReturnsVoid)
+            {
+                var returnType = method.ReturnType.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat);
+                var where = MutatorReturns.ReturnTypeLocation(method, context.CancellationToken) ?? location;
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.MutatorReturnsValue, where, display, returnType));
             }
 
             foreach (var parameter in method.Parameters.Where(p => p.RefKind != RefKind.None || p.IsParams))
@@ -192,7 +201,8 @@ public sealed class ViewSyncAnalyzer : DiagnosticAnalyzer
                     var type = parameter.Type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable
                         ? nullable.TypeArguments[0]
                         : parameter.Type;
-                    if (MutatorParser.KindOf(type) == Models.ArgumentKind.Json && !covered.Covers(type))
+                    // Types no JSON metadata can serve are the generator's VSYNC014, not a missing [JsonSerializable].
+                    if (MutatorParser.KindOf(type) == Models.ArgumentKind.Json && UnserializableTypes.Reason(type) is null && !covered.Covers(type))
                     {
                         context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.ParameterMissingFromJsonContext, parameter.Locations.FirstOrDefault(),
                             Describe(method), parameter.Name, databases[index].Context!.Name,
@@ -202,18 +212,12 @@ public sealed class ViewSyncAnalyzer : DiagnosticAnalyzer
             }
         }
 
-        private void AnalyzeDatabase(SymbolAnalysisContext context, INamedTypeSymbol type, AttributeData attribute)
+        private void AnalyzeDatabase(INamedTypeSymbol type, AttributeData attribute)
         {
-            var location = type.Locations.FirstOrDefault();
-            if (!DatabaseParser.IsPartialAllTheWayOut(type))
-            {
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.DatabaseNotPartial, location, type.Name));
-            }
-
+            // Not a JsonSerializerContext: the generator's VSYNC012 (the generated code would not compile).
             var jsonContext = DatabaseParser.ReadJsonContext(attribute);
-            if (jsonContext is not null && !InheritsFrom(jsonContext, _jsonContextBase))
+            if (jsonContext is not null && !DatabaseParser.InheritsFrom(jsonContext, _jsonContextBase))
             {
-                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InvalidJsonContext, location, jsonContext.ToDisplayString()));
                 jsonContext = null;
             }
 
@@ -235,20 +239,13 @@ public sealed class ViewSyncAnalyzer : DiagnosticAnalyzer
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.EntityWithoutStringKey, location, type.Name, settings.Value.Key, settings.Value.Name));
             }
 
-            _entities.Add((type, settings.Value.Name));
-        }
-
-        private static bool InheritsFrom(INamedTypeSymbol type, INamedTypeSymbol? baseType)
-        {
-            for (var current = type.BaseType; current is not null; current = current.BaseType)
+            foreach (var (member, path, collection) in MutableCollections.Find(type))
             {
-                if (SymbolEqualityComparer.Default.Equals(current, baseType))
-                {
-                    return true;
-                }
+                context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.MutableEntityCollection,
+                    member.Locations.FirstOrDefault(l => l.IsInSource) ?? location, type.Name, path, collection));
             }
 
-            return false;
+            _entities.Add((type, settings.Value.Name));
         }
 
         private static string Describe(IMethodSymbol method) => $"{method.ContainingType.Name}.{method.Name}";

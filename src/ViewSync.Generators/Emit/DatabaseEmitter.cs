@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using Microsoft.CodeAnalysis.CSharp;
@@ -44,6 +45,7 @@ internal static class DatabaseEmitter
         EmitMutatorTable(w, output, names);
         EmitTx(w, output, names);
         EmitMutateApi(w, output);
+        EmitArgumentTypes(w, output);
         w.Close();
 
         foreach (var _ in type.Containing)
@@ -126,7 +128,7 @@ internal static class DatabaseEmitter
 
             w.Line($"/// <summary>The <c>{Xml(entity.WireName)}</c> entity.</summary>");
             w.Line($"public static {Runtime}.EntityType<{entity.Type}> {names[i]} {{ get; }} =");
-            w.Line($"    new(\"{Escape(entity.WireName)}\", {context}.Default, static entity => entity.{entity.Key});");
+            w.Line($"    new({Escape(entity.WireName)}, {context}.Default, static entity => entity.{entity.Key});");
         }
 
         w.Close();
@@ -134,6 +136,7 @@ internal static class DatabaseEmitter
 
     private static void EmitMutatorTable(SourceWriter w, DatabaseOutput output, string[] names)
     {
+        var argumentTypes = ArgumentTypes(output.Mutators);
         w.Line();
         w.Line("/// <summary>");
         w.Line("/// Maps each mutator name to \"decode the arguments, run the mutator against a transaction\",");
@@ -148,8 +151,8 @@ internal static class DatabaseEmitter
         foreach (var mutator in output.Mutators)
         {
             var arguments = new List<string> { "new Tx(transaction)" };
-            arguments.AddRange(mutator.Parameters.Select(p => Read(p, output.Database.JsonContext)));
-            w.Line($"    .Add(\"{Escape(mutator.WireName)}\", static (transaction, args) => {mutator.ContainingType}.{Identifier(mutator.MethodName)}({string.Join(", ", arguments)}))");
+            arguments.AddRange(mutator.Parameters.Select(p => Read(p, argumentTypes)));
+            w.Line($"    .Add({Escape(mutator.WireName)}, static (transaction, args) => {mutator.ContainingType}.{Identifier(mutator.MethodName)}({string.Join(", ", arguments)}))");
         }
 
         w.Line("    .Build();");
@@ -185,7 +188,7 @@ internal static class DatabaseEmitter
 
     private static void EmitMutateApi(SourceWriter w, DatabaseOutput output)
     {
-        var context = output.Database.JsonContext;
+        var argumentTypes = ArgumentTypes(output.Mutators);
         var helperNames = HelperNames(output.Mutators);
         w.Line();
         w.Line("/// <summary>One method per mutator: applies it optimistically and queues it for the server.</summary>");
@@ -214,11 +217,11 @@ internal static class DatabaseEmitter
             {
                 var value = Identifier(parameter.Name);
                 w.Line(parameter.Kind == ArgumentKind.Json
-                    ? $"args.Write(\"{parameter.Name}\", {value}, {Mutations}.JsonTypes.Get<{parameter.JsonType}>({context}.Default));"
+                    ? $"args.Write(\"{parameter.Name}\", {value}, {ArgumentTypesClass}.{argumentTypes[parameter.JsonType]});"
                     : $"args.Write(\"{parameter.Name}\", {value});");
             }
 
-            w.Line($"return _replica.Mutate(\"{Escape(mutator.WireName)}\", args.ToJson());");
+            w.Line($"return _replica.Mutate({Escape(mutator.WireName)}, args.ToJson());");
             w.Close();
         }
 
@@ -226,14 +229,15 @@ internal static class DatabaseEmitter
     }
 
     /// <summary>The expression that decodes one argument inside the dispatch lambda.</summary>
-    private static string Read(ParameterModel parameter, string context)
+    private static string Read(ParameterModel parameter, Dictionary<string, string> argumentTypes)
     {
         var name = $"\"{parameter.Name}\"";
         string read;
         if (parameter.Kind == ArgumentKind.Json)
         {
-            var get = $"args.Get<{parameter.JsonType}>({name}, {Mutations}.JsonTypes.Get<{parameter.JsonType}>({context}.Default))";
-            read = parameter.IsNullable ? $"(args.IsNull({name}) ? null : {get})" : get;
+            var get = $"args.Get<{parameter.JsonType}>({name}, {ArgumentTypesClass}.{argumentTypes[parameter.JsonType]})";
+            // The null is cast to the parameter's own type, so that the conditional has one type for enums and structs too.
+            read = parameter.IsNullable ? $"(args.IsNull({name}) ? ({parameter.Type})null : {get})" : get;
         }
         else
         {
@@ -241,6 +245,57 @@ internal static class DatabaseEmitter
         }
 
         return parameter.DefaultValue is null ? read : $"(args.Has({name}) ? {read} : {parameter.DefaultValue})";
+    }
+
+    /// <summary>
+    /// The JSON metadata of the non-primitive argument types, looked up in the app's context once per type
+    /// (not on every call): one lazily filled static property each.
+    /// </summary>
+    private static void EmitArgumentTypes(SourceWriter w, DatabaseOutput output)
+    {
+        var argumentTypes = ArgumentTypes(output.Mutators);
+        if (argumentTypes.Count == 0)
+        {
+            return;
+        }
+
+        var context = output.Database.JsonContext;
+        w.Line();
+        w.Line("/// <summary>The JSON metadata of the mutators' non-primitive argument types, looked up once.</summary>");
+        w.Open($"private static class {ArgumentTypesClass}");
+        var first = true;
+        foreach (var pair in argumentTypes.OrderBy(p => p.Value, StringComparer.Ordinal))
+        {
+            if (!first)
+            {
+                w.Line();
+            }
+
+            first = false;
+            var field = "s_" + char.ToLowerInvariant(pair.Value[0]) + pair.Value.Substring(1);
+            var info = $"global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<{pair.Key}>";
+            w.Line($"private static {info}? {field};");
+            w.Line();
+            w.Line($"/// <summary>The metadata of <c>{Xml(pair.Key)}</c>.</summary>");
+            w.Line($"public static {info} {pair.Value} => {field} ??= {Mutations}.JsonTypes.Get<{pair.Key}>({context}.Default);");
+        }
+
+        w.Close();
+    }
+
+    /// <summary>The property name in <see cref="ArgumentTypesClass"/> of each JSON argument type, numbered in order of first use.</summary>
+    private static Dictionary<string, string> ArgumentTypes(EquatableArray<MutatorModel> mutators)
+    {
+        var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var parameter in mutators.SelectMany(m => m.Parameters).Where(p => p.Kind == ArgumentKind.Json))
+        {
+            if (!names.ContainsKey(parameter.JsonType))
+            {
+                names.Add(parameter.JsonType, "Type" + names.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            }
+        }
+
+        return names;
     }
 
     /// <summary>Helper method names: the mutator's method name, prefixed with its class when two mutators share one.</summary>
@@ -266,8 +321,31 @@ internal static class DatabaseEmitter
             ? "@" + name
             : name;
 
-    private static string Escape(string text) => text.Replace("\\", "\\\\").Replace("\"", "\\\"");
+    /// <summary>A C# string literal (quotes included) of free text: quotes, backslashes, control and line-breaking characters, lone surrogates escaped.</summary>
+    private static string Escape(string text) => SymbolDisplay.FormatLiteral(text, quote: true);
 
-    /// <summary>Wire names are free text; inside XML doc comments they must not break the XML.</summary>
-    private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+    /// <summary>
+    /// Wire names are free text; inside XML doc comments they must not break the XML, nor end the
+    /// comment line (a line break, even <c>\u2028</c>, would turn the rest into code).
+    /// </summary>
+    private static string Xml(string text)
+    {
+        var xml = new System.Text.StringBuilder(text.Length);
+        foreach (var c in text)
+        {
+            _ = c switch
+            {
+                '&' => xml.Append("&amp;"),
+                '<' => xml.Append("&lt;"),
+                '>' => xml.Append("&gt;"),
+                _ when char.IsControl(c) || char.IsSurrogate(c) || c is '\u2028' or '\u2029' or '\u0085' =>
+                    xml.Append("\\u").Append(((int)c).ToString("x4", System.Globalization.CultureInfo.InvariantCulture)),
+                _ => xml.Append(c),
+            };
+        }
+
+        return xml.ToString();
+    }
+
+    private const string ArgumentTypesClass = "MutatorArgumentTypes";
 }

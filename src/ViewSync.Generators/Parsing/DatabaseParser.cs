@@ -3,6 +3,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ViewSync.Generators.Diagnostics;
 using ViewSync.Generators.Helpers;
 using ViewSync.Generators.Models;
 
@@ -11,14 +12,38 @@ namespace ViewSync.Generators.Parsing;
 /// <summary>Reads a <c>[SyncDatabase]</c> class into a <see cref="DatabaseModel"/>. Invalid ones are left to the analyzer.</summary>
 internal static class DatabaseParser
 {
-    public static DatabaseModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    public static DatabaseParseResult? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        if (context.TargetSymbol is not INamedTypeSymbol { TypeKind: TypeKind.Class, IsGenericType: false } type ||
-            context.Attributes.Length == 0 || !IsPartialAllTheWayOut(type) ||
-            ReadJsonContext(context.Attributes[0]) is not { } jsonContext)
+        if (context.TargetSymbol is not INamedTypeSymbol { TypeKind: TypeKind.Class } type || context.Attributes.Length == 0)
         {
             return null;
+        }
+
+        // Reported here, not by the analyzer: without the generated members the user's mutators fail to
+        // compile ('Tx' does not exist), and a build with compiler errors runs no analyzers.
+        var diagnostics = new System.Collections.Generic.List<DiagnosticInfo>();
+        var location = LocationInfo.From(type);
+        if (!IsPartialAllTheWayOut(type))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DatabaseNotPartial, location, type.Name));
+        }
+
+        if (IsGenericAnywhere(type))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.DatabaseInGenericType, location, type.ToDisplayString()));
+        }
+
+        var jsonContext = ReadJsonContext(context.Attributes[0]);
+        if (jsonContext is not null &&
+            !InheritsFrom(jsonContext, context.SemanticModel.Compilation.GetTypeByMetadataName(KnownNames.JsonSerializerContext)))
+        {
+            diagnostics.Add(DiagnosticInfo.Create(DiagnosticDescriptors.InvalidJsonContext, location, jsonContext.ToDisplayString()));
+        }
+
+        if (diagnostics.Count > 0 || jsonContext is null)
+        {
+            return new DatabaseParseResult(null, diagnostics.ToEquatableArray());
         }
 
         var containing = new System.Collections.Generic.List<ContainingType>();
@@ -29,7 +54,35 @@ internal static class DatabaseParser
 
         var hierarchy = new TypeHierarchy(type.Namespace(), type.Name, Keyword(type), containing.ToEquatableArray());
         var accessibility = type.DeclaredAccessibility == Accessibility.Public ? "public" : "internal";
-        return new DatabaseModel(hierarchy, accessibility, jsonContext.FullName());
+        return new DatabaseParseResult(new DatabaseModel(hierarchy, accessibility, jsonContext.FullName()), EquatableArray<DiagnosticInfo>.Empty);
+    }
+
+    /// <summary>Whether <paramref name="type"/> derives from <paramref name="baseType"/>.</summary>
+    public static bool InheritsFrom(INamedTypeSymbol type, INamedTypeSymbol? baseType)
+    {
+        for (var current = type.BaseType; current is not null; current = current.BaseType)
+        {
+            if (SymbolEqualityComparer.Default.Equals(current, baseType))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Whether the type or any type around it has type parameters.</summary>
+    public static bool IsGenericAnywhere(INamedTypeSymbol type)
+    {
+        for (var current = type; current is not null; current = current.ContainingType)
+        {
+            if (current.TypeParameters.Length > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>The JSON context type named by <c>[SyncDatabase(typeof(...))]</c>.</summary>

@@ -9,7 +9,7 @@ namespace ViewSync.Generators.Parsing;
 /// <summary>Reads a <c>[SyncEntity]</c> type into an <see cref="EntityModel"/>. Invalid ones are left to the analyzer.</summary>
 internal static class EntityParser
 {
-    public static EntityModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    public static Located<EntityModel>? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (context.TargetSymbol is not INamedTypeSymbol type || context.Attributes.Length == 0)
@@ -24,7 +24,8 @@ internal static class EntityParser
         }
 
         var (name, key, collection) = settings.Value;
-        return new EntityModel(name, type.FullName(), type.Name, type.Namespace(), key, collection ?? Pluralizer.Pluralize(type.Name));
+        var model = new EntityModel(name, type.FullName(), type.Name, type.Namespace(), key, collection ?? Pluralizer.Pluralize(type.Name));
+        return new Located<EntityModel>(model, LocationInfo.From(type));
     }
 
     /// <summary>The entity name, key property name and collection name override of a <c>[SyncEntity]</c>.</summary>

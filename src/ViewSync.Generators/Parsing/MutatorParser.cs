@@ -1,8 +1,8 @@
-using System.Globalization;
 using System.Linq;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ViewSync.Generators.Diagnostics;
 using ViewSync.Generators.Helpers;
 using ViewSync.Generators.Models;
 
@@ -11,7 +11,7 @@ namespace ViewSync.Generators.Parsing;
 /// <summary>Reads a <c>[Mutator]</c> method into a <see cref="MutatorModel"/>. Invalid ones are left to the analyzer.</summary>
 internal static class MutatorParser
 {
-    public static MutatorModel? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    public static MutatorParseResult? Parse(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (context.TargetSymbol is not IMethodSymbol method || context.Attributes.Length == 0 ||
@@ -28,8 +28,30 @@ internal static class MutatorParser
             return null;
         }
 
+        // Reported here, not by the analyzer: such a mutator gets no code, so calls to it fail to compile,
+        // and a build with compiler errors runs no analyzers.
+        var display = $"{method.ContainingType.Name}.{method.Name}";
+        var diagnostics = method.Parameters.Skip(1)
+            .Select(p => (Parameter: p, Reason: UnserializableTypes.Reason(p.Type)))
+            .Where(p => p.Reason is not null)
+            .Select(p => DiagnosticInfo.Create(DiagnosticDescriptors.ParameterTypeNotSerializable,
+                LocationInfo.From(p.Parameter) ?? LocationInfo.From(method), display, p.Parameter.Name, p.Parameter.Type.ToDisplayString(), p.Reason!))
+            .ToEquatableArray();
+        var location = LocationInfo.From(method);
+        if (MutatorReturns.Asynchronous(method) is { } awaitable)
+        {
+            // Its dispatch lambda would drop the task (CS4014 in the generated code), so it gets no code at all.
+            diagnostics = diagnostics.Concat([DiagnosticInfo.Create(DiagnosticDescriptors.MutatorAsync, location, display, awaitable)]).ToEquatableArray();
+        }
+
+        if (diagnostics.Count > 0)
+        {
+            return new MutatorParseResult(null, location, diagnostics);
+        }
+
         var parameters = method.Parameters.Skip(1).Select(ReadParameter).ToEquatableArray();
-        return new MutatorModel(name, method.ContainingType.FullName(), method.ContainingType.Name, method.Name, database.FullName(), parameters);
+        var model = new MutatorModel(name, method.ContainingType.FullName(), method.ContainingType.Name, method.Name, database.FullName(), parameters);
+        return new MutatorParseResult(model, location, diagnostics);
     }
 
     /// <summary>
@@ -82,7 +104,7 @@ internal static class MutatorParser
         var isNullable = isNullableValue || (type.IsReferenceType && parameter.NullableAnnotation == NullableAnnotation.Annotated);
         var written = type.ToDisplayString(SymbolFormats.FullyQualifiedNullable);
         var jsonType = underlying.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
-        return new ParameterModel(parameter.Name, written, kind, isNullable, jsonType, DefaultLiteral(parameter, kind));
+        return new ParameterModel(parameter.Name, written, kind, isNullable, jsonType, DefaultValues.Literal(parameter));
     }
 
     /// <summary>Primitive kinds are written directly; everything else (enums included) goes through the app's JSON context.</summary>
@@ -104,25 +126,4 @@ internal static class MutatorParser
         },
     };
 
-    private static string? DefaultLiteral(IParameterSymbol parameter, ArgumentKind kind)
-    {
-        if (!parameter.HasExplicitDefaultValue)
-        {
-            return null;
-        }
-
-        return parameter.ExplicitDefaultValue switch
-        {
-            null => "default",
-            var other when kind == ArgumentKind.Json => $"({parameter.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat)})({System.Convert.ToString(other, CultureInfo.InvariantCulture)})",
-            string text => Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatLiteral(text, quote: true),
-            bool flag => flag ? "true" : "false",
-            decimal number => number.ToString(CultureInfo.InvariantCulture) + "m",
-            double number => number.ToString("R", CultureInfo.InvariantCulture) + "d",
-            float number => number.ToString("R", CultureInfo.InvariantCulture) + "f",
-            long number => number.ToString(CultureInfo.InvariantCulture) + "L",
-            int number => number.ToString(CultureInfo.InvariantCulture),
-            _ => "default",
-        };
-    }
 }

@@ -90,20 +90,20 @@ public readonly struct MutationArgs
     /// <returns>The value, or null when missing or null.</returns>
     public long? GetNullableInt64(string name) => IsNull(name) ? null : GetInt64(name);
 
-    /// <summary>Reads a required double.</summary>
+    /// <summary>Reads a required double: a JSON number, or <c>"NaN"</c>, <c>"Infinity"</c> or <c>"-Infinity"</c>.</summary>
     /// <param name="name">The argument's name.</param>
     /// <returns>The value.</returns>
-    public double GetDouble(string name) => Required(name, JsonValueKind.Number, "a number").GetDouble();
+    public double GetDouble(string name) => NamedLiteral(name) ?? Required(name, JsonValueKind.Number, "a number").GetDouble();
 
     /// <summary>Reads an optional double.</summary>
     /// <param name="name">The argument's name.</param>
     /// <returns>The value, or null when missing or null.</returns>
     public double? GetNullableDouble(string name) => IsNull(name) ? null : GetDouble(name);
 
-    /// <summary>Reads a required float.</summary>
+    /// <summary>Reads a required float: a JSON number, or <c>"NaN"</c>, <c>"Infinity"</c> or <c>"-Infinity"</c>.</summary>
     /// <param name="name">The argument's name.</param>
     /// <returns>The value.</returns>
-    public float GetSingle(string name) => Required(name, JsonValueKind.Number, "a number").TryGetSingle(out var v) ? v : throw WrongType(name, "a 32-bit float", Value(name));
+    public float GetSingle(string name) => NamedLiteral(name) is { } named ? (float)named : Required(name, JsonValueKind.Number, "a number").TryGetSingle(out var v) ? v : throw WrongType(name, "a 32-bit float", Value(name));
 
     /// <summary>Reads an optional float.</summary>
     /// <param name="name">The argument's name.</param>
@@ -173,6 +173,18 @@ public readonly struct MutationArgs
         _args.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null
             ? value
             : throw MutationRejectedException.Invalid($"Mutation '{_mutator}': argument '{name}' is missing.");
+
+    /// <summary>NaN or an infinity, written as a string since JSON numbers cannot hold them; null for anything else.</summary>
+    private double? NamedLiteral(string name) =>
+        Value(name) is { ValueKind: JsonValueKind.String } value
+            ? value.GetString() switch
+            {
+                "NaN" => double.NaN,
+                "Infinity" => double.PositiveInfinity,
+                "-Infinity" => double.NegativeInfinity,
+                _ => throw WrongType(name, "a number", value),
+            }
+            : null;
 
     private JsonElement Required(string name, JsonValueKind kind, string expected)
     {

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 
 namespace ViewSync.Mutators;
@@ -56,25 +57,25 @@ public sealed class MutationArgsWriter : IDisposable
     /// <param name="value">Its value.</param>
     public void Write(string name, long? value) => WriteNullable(name, value, static (w, v) => w.WriteNumberValue(v));
 
-    /// <summary>Writes a double argument.</summary>
+    /// <summary>Writes a double argument; NaN and the infinities (which JSON numbers cannot hold) as the strings <c>"NaN"</c>, <c>"Infinity"</c> and <c>"-Infinity"</c>.</summary>
     /// <param name="name">The argument's name.</param>
-    /// <param name="value">Its value; must be finite (JSON has no NaN or infinity).</param>
-    public void Write(string name, double value) => Writer(name).WriteNumberValue(value);
+    /// <param name="value">Its value.</param>
+    public void Write(string name, double value) => WriteDouble(Writer(name), value);
 
     /// <summary>Writes an optional double argument.</summary>
     /// <param name="name">The argument's name.</param>
     /// <param name="value">Its value.</param>
-    public void Write(string name, double? value) => WriteNullable(name, value, static (w, v) => w.WriteNumberValue(v));
+    public void Write(string name, double? value) => WriteNullable(name, value, static (w, v) => WriteDouble(w, v));
 
-    /// <summary>Writes a float argument.</summary>
+    /// <summary>Writes a float argument; NaN and the infinities as the strings <c>"NaN"</c>, <c>"Infinity"</c> and <c>"-Infinity"</c>.</summary>
     /// <param name="name">The argument's name.</param>
-    /// <param name="value">Its value; must be finite.</param>
-    public void Write(string name, float value) => Writer(name).WriteNumberValue(value);
+    /// <param name="value">Its value.</param>
+    public void Write(string name, float value) => WriteSingle(Writer(name), value);
 
     /// <summary>Writes an optional float argument.</summary>
     /// <param name="name">The argument's name.</param>
     /// <param name="value">Its value.</param>
-    public void Write(string name, float? value) => WriteNullable(name, value, static (w, v) => w.WriteNumberValue(v));
+    public void Write(string name, float? value) => WriteNullable(name, value, static (w, v) => WriteSingle(w, v));
 
     /// <summary>Writes a decimal argument.</summary>
     /// <param name="name">The argument's name.</param>
@@ -116,15 +117,34 @@ public sealed class MutationArgsWriter : IDisposable
     /// <param name="value">Its value.</param>
     public void Write(string name, DateTimeOffset? value) => WriteNullable(name, value, static (w, v) => w.WriteStringValue(v));
 
-    /// <summary>Writes an argument of any type through the app's JSON metadata.</summary>
+    /// <summary>Writes an argument of any type through the app's JSON metadata; a null reference is written as <c>null</c>.</summary>
     /// <typeparam name="T">The argument's type.</typeparam>
     /// <param name="name">The argument's name.</param>
     /// <param name="value">Its value.</param>
     /// <param name="typeInfo">The metadata from the app's JSON context.</param>
-    public void Write<T>(string name, T value, JsonTypeInfo<T> typeInfo)
+    public void Write<T>(string name, T? value, JsonTypeInfo<T> typeInfo)
     {
         ArgumentNullException.ThrowIfNull(typeInfo);
-        JsonSerializer.Serialize(Writer(name), value, typeInfo);
+        JsonSerializer.Serialize(Writer(name), value!, typeInfo); // null is written as null
+    }
+
+    /// <summary>Writes a nullable value-type argument (an enum, a struct) through the app's metadata for the underlying type: <c>null</c> when it has no value.</summary>
+    /// <typeparam name="T">The underlying type.</typeparam>
+    /// <param name="name">The argument's name.</param>
+    /// <param name="value">Its value.</param>
+    /// <param name="typeInfo">The metadata for <typeparamref name="T"/> from the app's JSON context.</param>
+    public void Write<T>(string name, T? value, JsonTypeInfo<T> typeInfo)
+        where T : struct
+    {
+        ArgumentNullException.ThrowIfNull(typeInfo);
+        if (value is { } present)
+        {
+            JsonSerializer.Serialize(Writer(name), present, typeInfo);
+        }
+        else
+        {
+            Writer(name).WriteNullValue();
+        }
     }
 
     /// <summary>Closes the object and returns its UTF-8 JSON. The writer cannot be used afterwards.</summary>
@@ -150,6 +170,31 @@ public sealed class MutationArgsWriter : IDisposable
         ObjectDisposedException.ThrowIf(_finished, this);
         _writer.WritePropertyName(name);
         return _writer;
+    }
+
+    /// <summary>A finite number as a JSON number; NaN and the infinities as System.Text.Json's named literals (<see cref="JsonNumberHandling.AllowNamedFloatingPointLiterals"/>).</summary>
+    private static void WriteDouble(Utf8JsonWriter writer, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            writer.WriteNumberValue(value);
+        }
+        else
+        {
+            writer.WriteStringValue(double.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
+        }
+    }
+
+    private static void WriteSingle(Utf8JsonWriter writer, float value)
+    {
+        if (float.IsFinite(value))
+        {
+            writer.WriteNumberValue(value);
+        }
+        else
+        {
+            writer.WriteStringValue(float.IsNaN(value) ? "NaN" : value > 0 ? "Infinity" : "-Infinity");
+        }
     }
 
     private void WriteNullable<T>(string name, T? value, Action<Utf8JsonWriter, T> write)

@@ -85,7 +85,7 @@ public sealed class LocalStore : IEntityReader
         ViewSync.Store.EntityNames.Validate(entity);
         using var scope = ReactiveRuntime.Gate.EnterScope();
         var table = TrackMembership(entity);
-        return table is null ? [] : table.SortedIds();
+        return table is null ? [] : table.SortedIdsView();
     }
 
     /// <summary>The number of entities of one type; inside a computed or effect, subscribes to the type's membership.</summary>
@@ -431,12 +431,21 @@ public sealed class LocalStore : IEntityReader
         public Signal<long>? Membership;
         public Signal<long>? Contents;
         private string[]? _sortedIds;
+        private System.Collections.ObjectModel.ReadOnlyCollection<string>? _sortedIdsView;
         private int _emptySlotsCreated;
 
         public string[] SortedIds() =>
             _sortedIds ??= [.. Slots.Where(s => s.Value.Value is not null).Select(s => s.Key).Order(StringComparer.Ordinal)];
 
-        public void InvalidateIds() => _sortedIds = null;
+        /// <summary>The cached ids behind a read-only wrapper, cached with them: callers cannot cast it back to the array and write.</summary>
+        public System.Collections.ObjectModel.ReadOnlyCollection<string> SortedIdsView() =>
+            _sortedIdsView is { } view && _sortedIds is not null ? view : _sortedIdsView = Array.AsReadOnly(SortedIds());
+
+        public void InvalidateIds()
+        {
+            _sortedIds = null;
+            _sortedIdsView = null;
+        }
 
         /// <summary>Drops slots of missing ids that nobody observes any more, so observing absent ids cannot grow memory without bound.</summary>
         public void SweepUnobservedEmptySlots()

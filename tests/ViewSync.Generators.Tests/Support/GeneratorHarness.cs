@@ -80,12 +80,37 @@ internal static class GeneratorHarness
         return result.GeneratedSources.ToDictionary(s => s.HintName, s => s.SourceText.ToString());
     }
 
-    /// <summary>Every diagnostic of the compiled output (compiler and ViewSync analyzer), warnings included.</summary>
+    /// <summary>
+    /// Every diagnostic a build would show, warnings included: the ViewSync generator's, the compiler's
+    /// and ViewSync's analyzers'. Like a build, the analyzers are left out when the code does not compile.
+    /// </summary>
     public static async Task<ImmutableArray<Diagnostic>> DiagnosticsAsync(params string[] sources)
     {
-        var (output, _) = Run(Compile(sources));
-        var analyzed = output.WithAnalyzers([new ViewSyncAnalyzer()]);
-        var all = await analyzed.GetAllDiagnosticsAsync();
-        return [.. all.Where(d => d.Severity >= DiagnosticSeverity.Warning)];
+        var (output, result) = Run(Compile(sources));
+        Assert.Null(result.Exception);
+        var compiler = output.GetDiagnostics();
+        var analyzers = compiler.Any(d => d.Severity == DiagnosticSeverity.Error)
+            ? compiler
+            : await output.WithAnalyzers([new ViewSyncAnalyzer(), new DeterminismAnalyzer()]).GetAllDiagnosticsAsync();
+        return [.. result.Diagnostics.Select(d => InSource(d, output)).Concat(analyzers).Where(d => d.Severity >= DiagnosticSeverity.Warning)];
+    }
+
+    /// <summary>
+    /// The generator's diagnostics carry file locations (path and span, no syntax tree: see LocationInfo); a
+    /// build prints them the same way. Tests map them back onto the tree to check what they point at.
+    /// </summary>
+    private static Diagnostic InSource(Diagnostic diagnostic, Compilation compilation)
+    {
+        var location = diagnostic.Location;
+        if (location.Kind != LocationKind.ExternalFile ||
+            compilation.SyntaxTrees.FirstOrDefault(t => t.FilePath == location.GetLineSpan().Path) is not { } tree)
+        {
+            return diagnostic;
+        }
+
+        Assert.Equal(location.GetLineSpan().Span, tree.GetLineSpan(location.SourceSpan).Span);
+        var descriptor = diagnostic.Descriptor;
+        var same = new DiagnosticDescriptor(descriptor.Id, descriptor.Title, "{0}", descriptor.Category, descriptor.DefaultSeverity, descriptor.IsEnabledByDefault, helpLinkUri: descriptor.HelpLinkUri);
+        return Diagnostic.Create(same, Location.Create(tree, location.SourceSpan), diagnostic.GetMessage());
     }
 }

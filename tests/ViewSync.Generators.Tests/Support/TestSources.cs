@@ -11,7 +11,7 @@ internal static class TestSources
         namespace TodoApp;
 
         [SyncEntity("todo")]
-        public sealed partial record Todo(string Id, string Title, bool Done, DateTimeOffset Created, List<string> Tags);
+        public sealed partial record Todo(string Id, string Title, bool Done, DateTimeOffset Created, IReadOnlyList<string> Tags);
 
         [SyncEntity("category")]
         public sealed record Category(string Id, string Name);
@@ -67,6 +67,7 @@ internal static class TestSources
         [JsonSerializable(typeof(Todo))]
         [JsonSerializable(typeof(Category))]
         [JsonSerializable(typeof(Status))]
+        [JsonSerializable(typeof(System.Collections.Generic.List<string>))]
         internal partial class AppJson : JsonSerializerContext;
 
         [SyncDatabase(typeof(AppJson))]

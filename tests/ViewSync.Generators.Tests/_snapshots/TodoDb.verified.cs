@@ -73,7 +73,7 @@ namespace TodoApp
             .AddEntity(EntityTypes.Status)
             .AddEntity(EntityTypes.Todo)
             .Add("todo.rename", static (transaction, args) => global::TodoApp.TodoMutators.Rename(new Tx(transaction), args.GetString("id"), args.GetString("title")))
-            .Add("todo.tag", static (transaction, args) => global::TodoApp.TodoMutators.Tag(new Tx(transaction), args.GetString("id"), args.Get<global::System.Collections.Generic.List<string>>("tags", global::ViewSync.Mutators.JsonTypes.Get<global::System.Collections.Generic.List<string>>(global::TodoApp.AppJson.Default)), (args.Has("limit") ? args.GetNullableInt32("limit") : default), (args.Has("note") ? args.GetString("note") : "none")))
+            .Add("todo.tag", static (transaction, args) => global::TodoApp.TodoMutators.Tag(new Tx(transaction), args.GetString("id"), args.Get<global::System.Collections.Generic.List<string>>("tags", MutatorArgumentTypes.Type0), (args.Has("limit") ? args.GetNullableInt32("limit") : default), (args.Has("note") ? args.GetString("note") : "none")))
             .Add("todo.toggle", static (transaction, args) => global::TodoApp.TodoMutators.Toggle(new Tx(transaction), args.GetString("id")))
             .Build();
 
@@ -135,7 +135,7 @@ namespace TodoApp
             {
                 using var args = new global::ViewSync.Mutators.MutationArgsWriter();
                 args.Write("id", id);
-                args.Write("tags", tags, global::ViewSync.Mutators.JsonTypes.Get<global::System.Collections.Generic.List<string>>(global::TodoApp.AppJson.Default));
+                args.Write("tags", tags, MutatorArgumentTypes.Type0);
                 args.Write("limit", limit);
                 args.Write("note", note);
                 return _replica.Mutate("todo.tag", args.ToJson());
@@ -150,6 +150,15 @@ namespace TodoApp
                 args.Write("id", id);
                 return _replica.Mutate("todo.toggle", args.ToJson());
             }
+        }
+
+        /// <summary>The JSON metadata of the mutators' non-primitive argument types, looked up once.</summary>
+        private static class MutatorArgumentTypes
+        {
+            private static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::System.Collections.Generic.List<string>>? s_type0;
+
+            /// <summary>The metadata of <c>global::System.Collections.Generic.List&lt;string&gt;</c>.</summary>
+            public static global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<global::System.Collections.Generic.List<string>> Type0 => s_type0 ??= global::ViewSync.Mutators.JsonTypes.Get<global::System.Collections.Generic.List<string>>(global::TodoApp.AppJson.Default);
         }
     }
 }

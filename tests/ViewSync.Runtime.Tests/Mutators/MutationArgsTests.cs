@@ -79,4 +79,55 @@ public class MutationArgsTests
 
         Assert.Throws<ObjectDisposedException>(() => writer.Write("b", 2));
     }
+
+    [Fact]
+    public void NaN_and_the_infinities_travel_as_named_literals_and_come_back()
+    {
+        using var writer = new MutationArgsWriter();
+        writer.Write("nan", double.NaN);
+        writer.Write("pos", double.PositiveInfinity);
+        writer.Write("neg", (double?)double.NegativeInfinity);
+        writer.Write("fnan", float.NaN);
+        writer.Write("fneg", (float?)float.NegativeInfinity);
+        writer.Write("zero", -0.0);
+
+        var json = writer.ToJson();
+        Assert.Equal("""{"nan":"NaN","pos":"Infinity","neg":"-Infinity","fnan":"NaN","fneg":"-Infinity","zero":-0}""", System.Text.Encoding.UTF8.GetString(json.Span));
+        using var document = JsonDocument.Parse(json);
+        var args = new MutationArgs("test", document.RootElement);
+
+        Assert.True(double.IsNaN(args.GetDouble("nan")));
+        Assert.Equal(double.PositiveInfinity, args.GetDouble("pos"));
+        Assert.Equal(double.NegativeInfinity, args.GetNullableDouble("neg"));
+        Assert.True(float.IsNaN(args.GetSingle("fnan")));
+        Assert.Equal(float.NegativeInfinity, args.GetNullableSingle("fneg"));
+        Assert.True(double.IsNegative(args.GetDouble("zero")));
+    }
+
+    [Fact]
+    public void A_string_that_is_not_a_named_literal_is_not_a_number()
+    {
+        using var document = JsonDocument.Parse("""{"d":"1.5"}""");
+        var args = new MutationArgs("test", document.RootElement);
+
+        var error = Assert.Throws<MutationRejectedException>(() => args.GetDouble("d"));
+        Assert.Equal(ErrorCodes.InvalidMutation, error.Code);
+        Assert.Contains("argument 'd' must be a number", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Nullable_enums_and_nullable_references_are_written_through_the_metadata_of_their_type()
+    {
+        using var writer = new MutationArgsWriter();
+        writer.Write("some", (DayOfWeek?)DayOfWeek.Friday, NullableArgsJson.Default.DayOfWeek);
+        writer.Write("none", (DayOfWeek?)null, NullableArgsJson.Default.DayOfWeek);
+        writer.Write("list", (List<string>?)["a"], NullableArgsJson.Default.ListString);
+        writer.Write("nolist", (List<string>?)null, NullableArgsJson.Default.ListString);
+
+        Assert.Equal("""{"some":5,"none":null,"list":["a"],"nolist":null}""", System.Text.Encoding.UTF8.GetString(writer.ToJson().Span));
+    }
 }
+
+[System.Text.Json.Serialization.JsonSerializable(typeof(DayOfWeek))]
+[System.Text.Json.Serialization.JsonSerializable(typeof(List<string>))]
+internal sealed partial class NullableArgsJson : System.Text.Json.Serialization.JsonSerializerContext;

@@ -27,6 +27,28 @@ public class LocalStoreTests
     }
 
     [Fact]
+    public void Ids_cannot_be_cast_back_and_written_and_stay_cached_until_membership_changes()
+    {
+        var store = new LocalStore();
+        store.Set("todo", "b", Json("{}"));
+        store.Set("todo", "a", Json("{}"));
+
+        var ids = store.Ids("todo");
+
+        Assert.IsNotType<string[]>(ids);
+        var list = Assert.IsAssignableFrom<IList<string>>(ids);
+        Assert.True(list.IsReadOnly);
+        Assert.Throws<NotSupportedException>(() => list[0] = "zzz");
+        Assert.Equal(["a", "b"], store.Ids("todo"));
+        Assert.Same(ids, store.Ids("todo")); // still the cached list: no copy per call
+
+        store.Set("todo", "c", Json("{}"));
+        Assert.Equal(["a", "b", "c"], store.Ids("todo"));
+        Assert.Equal(["a", "b"], ids); // a list handed out earlier is a snapshot
+        Assert.Same(store.Ids("todo"), store.Ids("todo"));
+    }
+
+    [Fact]
     public void The_store_keeps_its_own_copy_of_written_bytes()
     {
         var store = new LocalStore();
