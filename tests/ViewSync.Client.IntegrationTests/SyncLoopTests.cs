@@ -234,7 +234,7 @@ public sealed class SyncLoopTests
                 : result;
         }
 
-        public Task<TransportResult<PullResponse>> PullAsync(PullRequest request, CancellationToken cancellationToken) => inner.PullAsync(request, cancellationToken);
+        public Task<TransportResult<PullPage>> PullAsync(PullRequest request, CancellationToken cancellationToken) => inner.PullAsync(request, cancellationToken);
 
         public Task<TransportResult<SnapshotSummary>> SnapshotAsync(SnapshotRequest request, ISnapshotSink sink, CancellationToken cancellationToken) => inner.SnapshotAsync(request, sink, cancellationToken);
     }

@@ -3,6 +3,7 @@ using BenchmarkDotNet.Attributes;
 using TodoSample;
 using ViewSync.Protocol;
 using ViewSync.Store;
+using ViewSync.Transport;
 
 namespace ViewSync.Benchmarks;
 
@@ -73,19 +74,23 @@ public class ClientBenchmarks
     [Benchmark(Baseline = true), BenchmarkCategory("pull-page-1000")]
     public PullResponse PullPage_DeserializeOnly() => JsonSerializer.Deserialize(_pages[_page++ % 2], ProtocolJsonContext.Default.PullResponse)!;
 
+    /// <summary>What the client's transport does with a page: read it as a stream into store writes.</summary>
+    [Benchmark, BenchmarkCategory("pull-page-1000")]
+    public PullPage PullPage_StreamRead() => ReadPage();
+
+    /// <summary>The client's whole path for a page: read as a stream, then applied with rebase.</summary>
     [Benchmark, BenchmarkCategory("pull-page-1000")]
     public int PullPage_ApplyWithRebaseOver100Pending()
     {
-        var page = JsonSerializer.Deserialize(_pages[_page++ % 2], ProtocolJsonContext.Default.PullResponse)!;
-        var writes = new List<EntityWrite>(page.Changes.Count);
-        foreach (var change in page.Changes)
-        {
-            var data = change.Data.Deserialize(ProtocolJsonContext.Default.EntityChange)!;
-            writes.Add(new EntityWrite(data.Entity, data.Id, System.Runtime.InteropServices.JsonMarshal.GetRawUtf8Value(data.Value!.Value).ToArray()));
-        }
+        var page = ReadPage();
+        _rebasing.Replica.ApplyCheckedServerChanges(page.Writes, 2, []);
+        return page.Writes.Count;
+    }
 
-        _rebasing.Replica.ApplyServerChanges(writes, 2, []);
-        return writes.Count;
+    private PullPage ReadPage()
+    {
+        using var body = new MemoryStream(_pages[_page++ % 2], writable: false);
+        return PullPage.ReadAsync(body, long.MaxValue, CancellationToken.None).GetAwaiter().GetResult();
     }
 
     [Benchmark(Baseline = true), BenchmarkCategory("snapshot-load-100k")]

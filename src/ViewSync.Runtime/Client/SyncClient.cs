@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -525,16 +524,17 @@ public sealed partial class SyncClient : IAsyncDisposable
                 throw SyncFailure.From("pull", result);
             }
 
+            // The transport decoded the page (PullPage.ReadAsync): its writes hold values nothing else references, kept as they are.
             var page = result.Value!;
-            var changes = page.Changes;
-            if (page.CursorAfter(from) is not { } next || changes.Any(c => c is null || c.Cursor <= from))
+            if (page.CursorAfter(from) is not { } next)
             {
-                throw SyncFailure.Malformed("pull", $"the page goes backwards or does not advance (from cursor {from}, next_cursor {page.NextCursor?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "absent"})");
+                throw SyncFailure.Malformed("pull", string.Create(System.Globalization.CultureInfo.InvariantCulture,
+                    $"the page goes backwards or does not advance (from cursor {from}, next_cursor {(object?)page.NextCursor ?? "absent"}, " +
+                    $"{page.ChangeCount} changes, cursors {(object?)page.LowestCursor ?? "-"} to {(object?)page.LastCursor ?? "-"}, has_more {page.HasMore})"));
             }
 
-            var writes = changes.Select(ToWrite).OfType<EntityWrite>().ToList();
             var confirmed = Confirmed(next, upToDate: !page.HasMore);
-            await PersistOrFailAsync(() => DispatchAsync(() => Replica.ApplyCheckedServerChanges(writes, next, confirmed))).ConfigureAwait(false);
+            await PersistOrFailAsync(() => DispatchAsync(() => Replica.ApplyCheckedServerChanges(page.Writes, next, confirmed))).ConfigureAwait(false);
             using (_stateGate.EnterScope())
             {
                 foreach (var id in confirmed)
@@ -617,69 +617,6 @@ public sealed partial class SyncClient : IAsyncDisposable
 
     private static SyncFailure RecordingFailed(IOException e) =>
         new(new SyncError(SyncErrorKind.Persistence, $"Recording server state in the journal failed, so it was not applied: {e.Message}", e), null, transient: true);
-
-    /// <summary>A ViewSync change becomes a store write; other payloads (a Go server's own data) are skipped.</summary>
-    /// <remarks>
-    /// Read in place rather than deserialized into an <see cref="EntityChange"/> (whose <see cref="EntityChange.Value"/> would be
-    /// one more copy of every value): the value is copied once, into the bytes the store keeps. Pages of large entities
-    /// then leave half the garbage behind, which is what the client's peak memory during a long pull is made of.
-    /// </remarks>
-    private static EntityWrite? ToWrite(Change change)
-    {
-        var data = change.Data;
-        if (data.ValueKind != JsonValueKind.Object)
-        {
-            return null;
-        }
-
-        string? entity = null, id = null, op = null;
-        var (hasEntity, hasId, hasOp) = (false, false, false);
-        var value = default(JsonElement);
-        foreach (var property in data.EnumerateObject())
-        {
-            switch (property.Name)
-            {
-                case "entity":
-                    (entity, hasEntity) = (Text(property.Value, change.Cursor, "entity"), true);
-                    break;
-                case "id":
-                    (id, hasId) = (Text(property.Value, change.Cursor, "id"), true);
-                    break;
-                case "op":
-                    (op, hasOp) = (Text(property.Value, change.Cursor, "op"), true);
-                    break;
-                case "value":
-                    value = property.Value;
-                    break;
-            }
-        }
-
-        if (!hasEntity || !hasId || !hasOp)
-        {
-            throw SyncFailure.Malformed("pull", $"change {change.Cursor} does not hold an entity change: it lacks \"entity\", \"id\" or \"op\"");
-        }
-
-        if (string.IsNullOrEmpty(entity) || string.IsNullOrEmpty(id))
-        {
-            return null;
-        }
-
-        if (op == EntityChange.Delete)
-        {
-            return new EntityWrite(entity, id, null);
-        }
-
-        return value.ValueKind is not (JsonValueKind.Null or JsonValueKind.Undefined)
-            ? new EntityWrite(entity, id, JsonMarshal.GetRawUtf8Value(value).ToArray())
-            : throw SyncFailure.Malformed("pull", $"change {change.Cursor} ({op} of {entity} '{id}') has no value");
-
-        static string? Text(JsonElement element, ulong cursor, string name) => element.ValueKind switch
-        {
-            JsonValueKind.String => element.GetString(),
-            JsonValueKind.Null => null,
-            _ => throw SyncFailure.Malformed("pull", $"change {cursor} does not hold an entity change: \"{name}\" is not a string"),
-        };
-    }
 
     private void OnMutationQueued(object? sender, MutationQueuedEventArgs e) => Wake();
 

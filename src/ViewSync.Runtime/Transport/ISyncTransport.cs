@@ -16,11 +16,15 @@ public interface ISyncTransport
     /// <returns>The result.</returns>
     Task<TransportResult<PushResponse>> PushAsync(PushRequest request, CancellationToken cancellationToken);
 
-    /// <summary>Sends <c>/pull</c>.</summary>
+    /// <summary>
+    /// Sends <c>/pull</c> and reads the answer into a <see cref="PullPage"/> (with <see cref="PullPage.ReadAsync"/>,
+    /// which checks it against the protocol and decodes its entity changes); an answer that is not a pull page is
+    /// <see cref="TransportOutcome.MalformedResponse"/>.
+    /// </summary>
     /// <param name="request">The scope, cursor and limit.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The result.</returns>
-    Task<TransportResult<PullResponse>> PullAsync(PullRequest request, CancellationToken cancellationToken);
+    Task<TransportResult<PullPage>> PullAsync(PullRequest request, CancellationToken cancellationToken);
 
     /// <summary>
     /// Takes a snapshot of a scope, handing each entity to <paramref name="sink"/> as it is read, so no

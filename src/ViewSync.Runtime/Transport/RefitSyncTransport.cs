@@ -8,8 +8,9 @@ namespace ViewSync.Transport;
 /// <summary>
 /// The HTTP transport: Refit in generated-only mode over a caller-supplied <see cref="HttpClient"/>
 /// whose <see cref="HttpClient.BaseAddress"/> is the sync prefix (e.g. <c>http://127.0.0.1:5000/_sync/</c>).
-/// JSON goes through <see cref="ProtocolJsonContext"/>: no reflection. Snapshots are read as a stream
-/// (<see cref="SnapshotStreamReader"/>), entity by entity, so the size limit applies per entity, not to the snapshot.
+/// JSON goes through <see cref="ProtocolJsonContext"/>: no reflection. Pull and snapshot answers are read as streams:
+/// a pull page by <see cref="PullPage.ReadAsync"/>, each value copied once into the write the store keeps; a snapshot
+/// entity by entity, so the size limit applies per entity, not to the snapshot.
 /// With an access token provider every request carries <c>Authorization: Bearer {token}</c>; a <c>401</c> asks the
 /// provider once for a fresh token and sends the request once more (see <see cref="SyncClientOptions.AccessTokenProvider"/>).
 /// </summary>
@@ -25,7 +26,7 @@ public sealed class RefitSyncTransport : ISyncTransport
 
     /// <summary>Creates the transport, sending no credentials of its own (the client's handlers may add some).</summary>
     /// <param name="httpClient">The client; its base address must be the sync prefix. Timeouts and handlers are the caller's.</param>
-    /// <param name="maxResponseBytes">Push and pull answers, and single entities of a snapshot, larger than this are reported as malformed instead of read.</param>
+    /// <param name="maxResponseBytes">Push answers, pull pages, and single entities of a snapshot larger than this are reported as malformed instead of read.</param>
     /// <exception cref="ArgumentException">The client has no base address.</exception>
     public RefitSyncTransport(HttpClient httpClient, long maxResponseBytes = DefaultMaxResponseBytes)
         : this(httpClient, null, maxResponseBytes)
@@ -62,15 +63,39 @@ public sealed class RefitSyncTransport : ISyncTransport
         WithTokenAsync((authorization, ct) => SendAsync(c => _api.PushAsync(request, authorization, c), ct), cancellationToken);
 
     /// <inheritdoc />
-    public Task<TransportResult<PullResponse>> PullAsync(PullRequest request, CancellationToken cancellationToken) =>
-        WithTokenAsync((authorization, ct) => SendAsync(c => _api.PullAsync(request, authorization, c), ct), cancellationToken);
+    /// <remarks>
+    /// The answer is read as a stream by <see cref="PullPage.ReadAsync"/>: each value is copied once, into the write the
+    /// store keeps. An answer over the size limit (announced by <c>Content-Length</c>, or counted while reading) is
+    /// malformed, as is one that is not a pull page.
+    /// </remarks>
+    public Task<TransportResult<PullPage>> PullAsync(PullRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return WithTokenAsync(
+            (authorization, ct) => StreamAsync(
+                "pull",
+                () => System.Net.Http.Json.JsonContent.Create(request, ProtocolJsonContext.Default.PullRequest),
+                authorization,
+                (content, stream, c) => content.Headers.ContentLength > _maxResponseBytes
+                    ? throw new ResponseTooLargeException(_maxResponseBytes)
+                    : PullPage.ReadAsync(stream, _maxResponseBytes, c),
+                ct),
+            cancellationToken);
+    }
 
     /// <inheritdoc />
     public Task<TransportResult<SnapshotSummary>> SnapshotAsync(SnapshotRequest request, ISnapshotSink sink, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(sink);
-        return WithTokenAsync((authorization, ct) => SnapshotAsync(request, sink, authorization, ct), cancellationToken);
+        return WithTokenAsync(
+            (authorization, ct) => StreamAsync(
+                "snapshot",
+                () => System.Net.Http.Json.JsonContent.Create(request, ProtocolJsonContext.Default.SnapshotRequest),
+                authorization,
+                (_, stream, c) => SnapshotStreamReader.ReadAsync(stream, sink, _maxResponseBytes, c),
+                ct),
+            cancellationToken);
     }
 
     /// <summary>
@@ -131,14 +156,14 @@ public sealed class RefitSyncTransport : ISyncTransport
         return (string.IsNullOrEmpty(token) ? null : "Bearer " + token, null);
     }
 
-    private async Task<TransportResult<SnapshotSummary>> SnapshotAsync(SnapshotRequest request, ISnapshotSink sink, string? authorization, CancellationToken cancellationToken)
+    /// <summary>Posts a request (a new body each time: a 401 sends it again) and reads a success answer as a stream; a failure is classified, never thrown (but the caller's cancellation).</summary>
+    private async Task<TransportResult<T>> StreamAsync<T>(
+        string path, Func<HttpContent> body, string? authorization, Func<HttpContent, Stream, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+        where T : class
     {
         try
         {
-            using var message = new HttpRequestMessage(HttpMethod.Post, "snapshot")
-            {
-                Content = System.Net.Http.Json.JsonContent.Create(request, ProtocolJsonContext.Default.SnapshotRequest),
-            };
+            using var message = new HttpRequestMessage(HttpMethod.Post, path) { Content = body() };
             if (authorization is not null)
             {
                 message.Headers.TryAddWithoutValidation("Authorization", authorization);
@@ -147,13 +172,13 @@ public sealed class RefitSyncTransport : ISyncTransport
             using var response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                var body = await ReadBoundedAsync(response.Content, 64 * 1024, cancellationToken).ConfigureAwait(false);
-                return Failure<SnapshotSummary>(response.StatusCode, body, RetryAfter(response.Headers.RetryAfter), null);
+                var error = await ReadBoundedAsync(response.Content, 64 * 1024, cancellationToken).ConfigureAwait(false);
+                return Failure<T>(response.StatusCode, error, RetryAfter(response.Headers.RetryAfter), null);
             }
 
             await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            var summary = await SnapshotStreamReader.ReadAsync(stream, sink, _maxResponseBytes, cancellationToken).ConfigureAwait(false);
-            return new TransportResult<SnapshotSummary> { Outcome = TransportOutcome.Success, StatusCode = response.StatusCode, Value = summary };
+            var value = await read(response.Content, stream, cancellationToken).ConfigureAwait(false);
+            return new TransportResult<T> { Outcome = TransportOutcome.Success, StatusCode = response.StatusCode, Value = value };
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -161,16 +186,17 @@ public sealed class RefitSyncTransport : ISyncTransport
         }
         catch (OperationCanceledException e)
         {
-            return new TransportResult<SnapshotSummary> { Outcome = TransportOutcome.Timeout, Exception = e };
+            return new TransportResult<T> { Outcome = TransportOutcome.Timeout, Exception = e };
+        }
+        catch (Exception e) when (e is JsonException or ResponseTooLargeException)
+        {
+            // Not the protocol's JSON (truncated, wrong types), or more than the answer may take.
+            return new TransportResult<T> { Outcome = TransportOutcome.MalformedResponse, StatusCode = HttpStatusCode.OK, Exception = e };
         }
         catch (Exception e) when (e is HttpRequestException or IOException)
         {
             // Refused, reset, or cut off in the middle of the stream.
-            return new TransportResult<SnapshotSummary> { Outcome = TransportOutcome.NetworkError, Exception = e };
-        }
-        catch (JsonException e)
-        {
-            return new TransportResult<SnapshotSummary> { Outcome = TransportOutcome.MalformedResponse, StatusCode = HttpStatusCode.OK, Exception = e };
+            return new TransportResult<T> { Outcome = TransportOutcome.NetworkError, Exception = e };
         }
     }
 

@@ -21,17 +21,7 @@ internal static class ChangeEncoder
         buffer.ResetWrittenCount();
         using (var writer = new Utf8JsonWriter(buffer))
         {
-            writer.WriteStartObject();
-            writer.WriteString("entity", entry.Entity);
-            writer.WriteString("id", entry.Id);
-            writer.WriteString("op", entry.Op);
-            if (entry.Value is { } value)
-            {
-                writer.WritePropertyName("value");
-                writer.WriteRawValue(value, skipInputValidation: true);
-            }
-
-            writer.WriteEndObject();
+            WriteData(writer, entry);
         }
 
         var reader = new Utf8JsonReader(buffer.WrittenSpan);
@@ -42,6 +32,34 @@ internal static class ChangeEncoder
         }
 
         return change;
+    }
+
+    /// <summary>Writes a whole change as <see cref="Change"/> serializes: <c>cursor</c>, <c>scope</c>, <c>time</c>, <c>data</c>, the stored value as is.</summary>
+    public static void Write(Utf8JsonWriter writer, LogEntry entry)
+    {
+        writer.WriteStartObject();
+        writer.WriteNumber("cursor", entry.Cursor);
+        writer.WriteString("scope", entry.Scope);
+        writer.WriteString("time", entry.Time);
+        writer.WritePropertyName("data");
+        WriteData(writer, entry);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>The change's payload: <c>{"entity", "id", "op", "value"}</c>, the value without one for a deletion.</summary>
+    private static void WriteData(Utf8JsonWriter writer, LogEntry entry)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("entity", entry.Entity);
+        writer.WriteString("id", entry.Id);
+        writer.WriteString("op", entry.Op);
+        if (entry.Value is { } value)
+        {
+            writer.WritePropertyName("value");
+            writer.WriteRawValue(value, skipInputValidation: true);
+        }
+
+        writer.WriteEndObject();
     }
 
     public static IReadOnlyList<Change> ToChanges(IReadOnlyList<LogEntry> entries)

@@ -27,6 +27,23 @@ public interface ISyncEngine
     /// <exception cref="CursorTooOldException">The log was trimmed past <paramref name="cursor"/>.</exception>
     Task<PullResponse> PullAsync(string scope, ulong cursor, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Reads the page <see cref="PullAsync"/> returns and gives back a function that writes it as the <c>/pull</c>
+    /// answer (the protocol's JSON), so an endpoint can send a page without holding it as parsed JSON. The default
+    /// serializes <see cref="PullAsync"/>'s answer; <see cref="SyncEngine"/> writes the stored values as they are.
+    /// </summary>
+    /// <param name="scope">The scope; empty means <see cref="Scopes.Default"/>.</param>
+    /// <param name="cursor">The client's cursor.</param>
+    /// <param name="limit">The most changes to return (1 to <see cref="PullRequest.MaxLimit"/>).</param>
+    /// <param name="cancellationToken">Cancels the read.</param>
+    /// <returns>Writes the answer to a stream (an HTTP response body).</returns>
+    /// <exception cref="CursorTooOldException">The log was trimmed past <paramref name="cursor"/> (thrown here, before anything is written).</exception>
+    async Task<Func<Stream, CancellationToken, Task>> PreparePullAsync(string scope, ulong cursor, int limit, CancellationToken cancellationToken = default)
+    {
+        var page = await PullAsync(scope, cursor, limit, cancellationToken).ConfigureAwait(false);
+        return (output, ct) => System.Text.Json.JsonSerializer.SerializeAsync(output, page, ProtocolJsonContext.Default.PullResponse, ct);
+    }
+
     /// <summary>Returns every entity of a scope and the cursor that state is consistent with.</summary>
     /// <param name="scope">The scope; empty means <see cref="Scopes.Default"/>.</param>
     /// <param name="cancellationToken">Cancels the read.</param>

@@ -81,6 +81,46 @@ public sealed partial class SyncEngine : ISyncEngine, IAsyncDisposable
     /// <inheritdoc />
     public async Task<PullResponse> PullAsync(string scope, ulong cursor, int limit, CancellationToken cancellationToken = default)
     {
+        var (page, next) = await ReadPageAsync(scope, cursor, limit, cancellationToken).ConfigureAwait(false);
+        return new PullResponse { Changes = ChangeEncoder.ToChanges(page.Entries), HasMore = page.HasMore, NextCursor = next };
+    }
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The stored values go into the answer as they are, flushed as they fill a small buffer: the page is never
+    /// parsed into <see cref="Change"/>s, so it is held once (as read from storage), not two or three times over.
+    /// </remarks>
+    public async Task<Func<Stream, CancellationToken, Task>> PreparePullAsync(string scope, ulong cursor, int limit, CancellationToken cancellationToken = default)
+    {
+        var (page, next) = await ReadPageAsync(scope, cursor, limit, cancellationToken).ConfigureAwait(false);
+        return (output, ct) => WritePullAsync(page, next, output, ct);
+    }
+
+    /// <summary>The same bytes as <see cref="PullResponse"/> serialized: <c>{"changes": [...], "has_more": b, "next_cursor": n}</c>.</summary>
+    private static async Task WritePullAsync(LogPage page, ulong next, Stream output, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        await using var writer = new Utf8JsonWriter(output);
+        writer.WriteStartObject();
+        writer.WriteStartArray("changes");
+        foreach (var entry in page.Entries)
+        {
+            ChangeEncoder.Write(writer, entry);
+            if (writer.BytesPending >= SnapshotFlushBytes)
+            {
+                await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        writer.WriteEndArray();
+        writer.WriteBoolean("has_more", page.HasMore);
+        writer.WriteNumber("next_cursor", next);
+        writer.WriteEndObject();
+        await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<(LogPage Page, ulong Next)> ReadPageAsync(string scope, ulong cursor, int limit, CancellationToken cancellationToken)
+    {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, PullRequest.MaxLimit);
         var page = await _storage.ReadLogAsync(Scopes.Normalize(scope), cursor, limit, _options.MaxPageBytes, cancellationToken).ConfigureAwait(false);
@@ -89,8 +129,7 @@ public sealed partial class SyncEngine : ISyncEngine, IAsyncDisposable
             throw new CursorTooOldException(cursor, page.TrimmedThrough);
         }
 
-        var next = page.HasMore ? page.Entries[^1].Cursor : Math.Max(cursor, page.Head);
-        return new PullResponse { Changes = ChangeEncoder.ToChanges(page.Entries), HasMore = page.HasMore, NextCursor = next };
+        return (page, page.HasMore ? page.Entries[^1].Cursor : Math.Max(cursor, page.Head));
     }
 
     /// <inheritdoc />

@@ -83,14 +83,36 @@ internal static partial class SyncEndpoints
             }
 
             var limit = requestedLimit == 0 ? PullRequest.DefaultLimit : (int)Math.Min(requestedLimit, PullRequest.MaxLimit);
+            Func<Stream, CancellationToken, Task> write;
             try
             {
-                return Ok(await engine.PullAsync(scope, cursor, limit, ct).ConfigureAwait(false), Json.PullResponse);
+                write = await engine.PreparePullAsync(scope, cursor, limit, ct).ConfigureAwait(false);
             }
             catch (CursorTooOldException e)
             {
                 return Error(StatusCodes.Status410Gone, ErrorCodes.CursorTooOld, e.Message);
             }
+
+            // Written from the stored values as they are: the page is never held as parsed JSON.
+            return async response =>
+            {
+                response.StatusCode = StatusCodes.Status200OK;
+                response.ContentType = "application/json";
+                try
+                {
+                    await write(response.Body, ct).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                {
+                    // The client went away.
+                }
+                catch (Exception e) when (response.HasStarted)
+                {
+                    // Half an answer is out: cut the connection so the client sees a broken page, not a short one.
+                    LogFailure(context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(SyncEndpoints).FullName!), e, context.Request.Path);
+                    context.Abort();
+                }
+            };
         }).ConfigureAwait(false);
     }
 

@@ -97,9 +97,20 @@ internal sealed class SimulatedNetwork(ISyncEngine engine, Random random)
             network.SendAsync(online(), request, Json.PushRequest, Json.PushResponse,
                 async r => new PushResponse { Results = await network.EngineOf.PushAsync(r.Mutations, cancellationToken) });
 
-        public Task<TransportResult<PullResponse>> PullAsync(PullRequest request, CancellationToken cancellationToken) =>
-            network.SendAsync(online(), request, Json.PullRequest, Json.PullResponse,
+        /// <summary>The engine's page goes over the wire as the protocol's JSON and is read back as the HTTP transport reads it.</summary>
+        public async Task<TransportResult<PullPage>> PullAsync(PullRequest request, CancellationToken cancellationToken)
+        {
+            var result = await network.SendAsync(online(), request, Json.PullRequest, Json.PullResponse,
                 r => network.EngineOf.PullAsync(r.Scope, r.Cursor, r.Limit == 0 ? PullRequest.DefaultLimit : r.Limit, cancellationToken));
+            if (!result.IsSuccess)
+            {
+                return Failure<PullPage>(result.Outcome, (int?)result.StatusCode) with { Error = result.Error, RetryAfter = result.RetryAfter };
+            }
+
+            using var body = new MemoryStream(JsonSerializer.SerializeToUtf8Bytes(result.Value!, Json.PullResponse));
+            var page = await PullPage.ReadAsync(body, RefitSyncTransport.DefaultMaxResponseBytes, cancellationToken);
+            return new TransportResult<PullPage> { Outcome = TransportOutcome.Success, StatusCode = System.Net.HttpStatusCode.OK, Value = page };
+        }
 
         /// <summary>Streams the engine's snapshot into the sink; a faulty network may cut it off half way.</summary>
         public async Task<TransportResult<SnapshotSummary>> SnapshotAsync(SnapshotRequest request, ISnapshotSink sink, CancellationToken cancellationToken)

@@ -179,6 +179,26 @@ public sealed class SyncEngineTests : IAsyncDisposable
 
     [Theory]
     [MemberData(nameof(StorageFactory.Kinds), MemberType = typeof(StorageFactory))]
+    public async Task A_written_pull_answer_is_the_serialized_page(string kind)
+    {
+        // Byte for byte where the stored values are minified ASCII, as here: the written answer embeds them as stored,
+        // where the serialized page re-writes them (without whitespace, non-ASCII escaped).
+        await using var engine = await EngineAsync(kind);
+        await engine.PushAsync([M.Create("a", "Milk", "user:1"), M.Create("b", "theirs", "user:2"), M.Toggle("a"), M.Create("c", "Oats"), M.Delete("a")]);
+
+        foreach (var (cursor, limit) in new[] { (0UL, 100), (0UL, 2), (2UL, 2), (5UL, 100), (9UL, 100) })
+        {
+            var write = await ((ISyncEngine)engine).PreparePullAsync("user:1", cursor, limit);
+            using var written = new MemoryStream();
+            await write(written, CancellationToken.None);
+
+            var expected = JsonSerializer.Serialize(await engine.PullAsync("user:1", cursor, limit), ProtocolJsonContext.Default.PullResponse);
+            Assert.Equal(expected, System.Text.Encoding.UTF8.GetString(written.ToArray()));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(StorageFactory.Kinds), MemberType = typeof(StorageFactory))]
     public async Task Pulls_page_with_has_more_and_skip_other_scopes(string kind)
     {
         await using var engine = await EngineAsync(kind);
