@@ -91,7 +91,7 @@ internal static class DatabaseEmitter
         for (var i = 0; i < output.Entities.Count; i++)
         {
             var entity = output.Entities[i];
-            w.Line($"    this.{entity.CollectionName} = new {Runtime}.Collection<{entity.Type}>(replica, EntityTypes.{names[i]});");
+            w.Line($"    this.{entity.CollectionName} = new {Runtime}.EntityCollection<{entity.Type}>(replica, EntityTypes.{names[i]});");
         }
 
         w.Line("    this.Mutate = new MutateApi(replica);");
@@ -104,7 +104,7 @@ internal static class DatabaseEmitter
         {
             w.Line();
             w.Line($"/// <summary>The <c>{Xml(entity.WireName)}</c> entities.</summary>");
-            w.Line($"public {Runtime}.Collection<{entity.Type}> {entity.CollectionName} {{ get; }}");
+            w.Line($"public {Runtime}.EntityCollection<{entity.Type}> {entity.CollectionName} {{ get; }}");
         }
 
         w.Line();

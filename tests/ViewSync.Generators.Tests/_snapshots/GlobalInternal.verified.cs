@@ -28,12 +28,12 @@ partial class NotesDb : global::ViewSync.SyncDatabase, global::ViewSync.ISyncDat
     public NotesDb(global::ViewSync.Replica replica)
         : base(replica, Mutators)
     {
-        this.Notes = new global::ViewSync.Collection<global::Note>(replica, EntityTypes.Note);
+        this.Notes = new global::ViewSync.EntityCollection<global::Note>(replica, EntityTypes.Note);
         this.Mutate = new MutateApi(replica);
     }
 
     /// <summary>The <c>note</c> entities.</summary>
-    public global::ViewSync.Collection<global::Note> Notes { get; }
+    public global::ViewSync.EntityCollection<global::Note> Notes { get; }
 
     /// <summary>Typed helpers that apply a mutator optimistically and queue it for the server.</summary>
     public MutateApi Mutate { get; }

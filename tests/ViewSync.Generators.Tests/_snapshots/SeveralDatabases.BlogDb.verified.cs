@@ -30,12 +30,12 @@ namespace App.Blog
         public BlogDb(global::ViewSync.Replica replica)
             : base(replica, Mutators)
         {
-            this.Posts = new global::ViewSync.Collection<global::App.Blog.Post>(replica, EntityTypes.Post);
+            this.Posts = new global::ViewSync.EntityCollection<global::App.Blog.Post>(replica, EntityTypes.Post);
             this.Mutate = new MutateApi(replica);
         }
 
         /// <summary>The <c>post</c> entities.</summary>
-        public global::ViewSync.Collection<global::App.Blog.Post> Posts { get; }
+        public global::ViewSync.EntityCollection<global::App.Blog.Post> Posts { get; }
 
         /// <summary>Typed helpers that apply a mutator optimistically and queue it for the server.</summary>
         public MutateApi Mutate { get; }

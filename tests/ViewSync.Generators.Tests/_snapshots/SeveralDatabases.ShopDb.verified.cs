@@ -30,12 +30,12 @@ namespace App.Shop
         public ShopDb(global::ViewSync.Replica replica)
             : base(replica, Mutators)
         {
-            this.Items = new global::ViewSync.Collection<global::App.Shop.Item>(replica, EntityTypes.Item);
+            this.Items = new global::ViewSync.EntityCollection<global::App.Shop.Item>(replica, EntityTypes.Item);
             this.Mutate = new MutateApi(replica);
         }
 
         /// <summary>The <c>item</c> entities.</summary>
-        public global::ViewSync.Collection<global::App.Shop.Item> Items { get; }
+        public global::ViewSync.EntityCollection<global::App.Shop.Item> Items { get; }
 
         /// <summary>Typed helpers that apply a mutator optimistically and queue it for the server.</summary>
         public MutateApi Mutate { get; }

@@ -30,20 +30,20 @@ namespace TodoApp
         public TodoDb(global::ViewSync.Replica replica)
             : base(replica, Mutators)
         {
-            this.Categories = new global::ViewSync.Collection<global::TodoApp.Category>(replica, EntityTypes.Category);
-            this.StatusList = new global::ViewSync.Collection<global::TodoApp.Status>(replica, EntityTypes.Status);
-            this.Todos = new global::ViewSync.Collection<global::TodoApp.Todo>(replica, EntityTypes.Todo);
+            this.Categories = new global::ViewSync.EntityCollection<global::TodoApp.Category>(replica, EntityTypes.Category);
+            this.StatusList = new global::ViewSync.EntityCollection<global::TodoApp.Status>(replica, EntityTypes.Status);
+            this.Todos = new global::ViewSync.EntityCollection<global::TodoApp.Todo>(replica, EntityTypes.Todo);
             this.Mutate = new MutateApi(replica);
         }
 
         /// <summary>The <c>category</c> entities.</summary>
-        public global::ViewSync.Collection<global::TodoApp.Category> Categories { get; }
+        public global::ViewSync.EntityCollection<global::TodoApp.Category> Categories { get; }
 
         /// <summary>The <c>status</c> entities.</summary>
-        public global::ViewSync.Collection<global::TodoApp.Status> StatusList { get; }
+        public global::ViewSync.EntityCollection<global::TodoApp.Status> StatusList { get; }
 
         /// <summary>The <c>todo</c> entities.</summary>
-        public global::ViewSync.Collection<global::TodoApp.Todo> Todos { get; }
+        public global::ViewSync.EntityCollection<global::TodoApp.Todo> Todos { get; }
 
         /// <summary>Typed helpers that apply a mutator optimistically and queue it for the server.</summary>
         public MutateApi Mutate { get; }
