@@ -111,7 +111,7 @@ public class GeneratorDiagnosticTests
             """);
 
         var source = Assert.Single(generated).Value;
-        Assert.Contains("public string Touch(string id)", source, StringComparison.Ordinal);
+        Assert.Contains("public global::ViewSync.MutationResult Touch(string id)", source, StringComparison.Ordinal);
         Assert.DoesNotContain("Attach", source, StringComparison.Ordinal);
     }
 

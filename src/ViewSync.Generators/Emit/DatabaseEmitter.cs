@@ -210,8 +210,8 @@ internal static class DatabaseEmitter
                 w.Line($"/// <param name=\"{parameter.Name}\">The <c>{parameter.Name}</c> argument.</param>");
             }
 
-            w.Line("/// <returns>The mutation's id.</returns>");
-            w.Open($"public string {helperNames[i]}({parameters})");
+            w.Line("/// <returns>The mutation's id, and tasks that complete when the server confirms or rejects it.</returns>");
+            w.Open($"public {Runtime}.MutationResult {helperNames[i]}({parameters})");
             w.Line($"using var args = new {Mutations}.MutationArgsWriter();");
             foreach (var parameter in mutator.Parameters)
             {
@@ -221,7 +221,7 @@ internal static class DatabaseEmitter
                     : $"args.Write(\"{parameter.Name}\", {value});");
             }
 
-            w.Line($"return _replica.Mutate({Escape(mutator.WireName)}, args.ToJson());");
+            w.Line($"return _replica.Submit({Escape(mutator.WireName)}, args.ToJson());");
             w.Close();
         }
 

@@ -513,7 +513,7 @@ public sealed partial class SyncClient : IAsyncDisposable
     private async Task RejectAsync(List<(Mutation Mutation, string Code, string Error)> rejected, CancellationToken cancellationToken)
     {
         // One record for the batch's rejections: all of them are reported, or (recording failed) none left the queue.
-        await PersistOrFailAsync(() => DispatchAsync(() => Replica.Reject([.. rejected.Select(r => r.Mutation.Id)]))).ConfigureAwait(false);
+        await PersistOrFailAsync(() => DispatchAsync(() => Replica.Reject([.. rejected.Select(r => new MutationRejection(r.Mutation.Id, r.Code, r.Error))]))).ConfigureAwait(false);
         foreach (var (mutation, code, error) in rejected)
         {
             LogRejected(mutation.Name, mutation.Id, code, error);

@@ -90,13 +90,13 @@ namespace App.Blog
             /// <summary>Runs the <c>post.publish</c> mutator (<see cref="global::App.Blog.BlogMutators.Publish"/>) optimistically and queues it.</summary>
             /// <param name="id">The <c>id</c> argument.</param>
             /// <param name="visibility">The <c>visibility</c> argument.</param>
-            /// <returns>The mutation's id.</returns>
-            public string Publish(string id, global::App.Blog.Visibility? visibility)
+            /// <returns>The mutation's id, and tasks that complete when the server confirms or rejects it.</returns>
+            public global::ViewSync.MutationResult Publish(string id, global::App.Blog.Visibility? visibility)
             {
                 using var args = new global::ViewSync.Mutators.MutationArgsWriter();
                 args.Write("id", id);
                 args.Write("visibility", visibility, MutatorArgumentTypes.Type0);
-                return _replica.Mutate("post.publish", args.ToJson());
+                return _replica.Submit("post.publish", args.ToJson());
             }
         }
 
