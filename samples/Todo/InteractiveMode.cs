@@ -90,7 +90,7 @@ internal static class InteractiveMode
                         break;
                 }
             }
-            catch (Exception e) when (e is ArgumentException or HttpRequestException or MutationRejectedException)
+            catch (Exception e) when (e is ArgumentException or HttpRequestException or SyncException or MutationRejectedException)
             {
                 output.WriteLine($"! {e.Message}");
             }

@@ -84,7 +84,7 @@ public sealed class ClientBehaviourTests
             await writer.SyncAsync();
 
             persistence.FailNextAppends(1);
-            await Assert.ThrowsAsync<HttpRequestException>(() => client.SyncAsync());
+            await Assert.ThrowsAsync<SyncException>(() => client.SyncAsync());
 
             // Rule 1: the cursor did not move past state that was not kept.
             Assert.Equal(before, client.Cursor);
@@ -184,7 +184,13 @@ public sealed class ClientBehaviourTests
         });
         var online = new List<bool>();
         var synced = 0;
-        client.OnlineChanged += (_, value) => { lock (online) { online.Add(value); } };
+        client.Status.PropertyChanged += (_, e) =>
+        {
+            if (e.PropertyName == nameof(SyncStatus.IsOnline))
+            {
+                lock (online) { online.Add(client.Status.IsOnline); }
+            }
+        };
         client.Synced += (_, _) => Interlocked.Increment(ref synced);
         await client.StartAsync();
         await Eventually.TrueAsync(() => client.LastError.Get() is { Kind: SyncErrorKind.Network }, "the client reports it cannot reach the server");

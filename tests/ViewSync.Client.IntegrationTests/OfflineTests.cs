@@ -98,7 +98,7 @@ public sealed class OfflineTests : IDisposable
         await a.SyncAsync();
 
         var rejection = Assert.Single(rejected);
-        Assert.Equal(toggle, rejection.Mutation.Id);
+        Assert.Equal(toggle.Id, rejection.Mutation.Id);
         Assert.Equal("todo.toggle", rejection.Mutation.Name);
         Assert.Equal(ErrorCodes.Conflict, rejection.Code);
         Assert.False(a.Db().TodoItems.Get("x").Exists()); // rolled back to the server's truth

@@ -36,14 +36,14 @@ public sealed class RejectionAndLiveTests
         await client.SyncAsync();
 
         var rejection = Assert.Single(rejected);
-        Assert.Equal(rename, rejection.Mutation.Id);
+        Assert.Equal(rename.Id, rejection.Mutation.Id);
         Assert.Equal(ErrorCodes.InvalidMutation, rejection.Code);
         Assert.Contains("Unknown mutator 'todo.rename'", rejection.Error, StringComparison.Ordinal);
         Assert.Equal("Milk", db.TodoItems.Get("a").Get()!.Title); // rolled back
         Assert.Equal(0, client.PendingCount.Get());
         var error = Assert.Single(errors);
         Assert.Equal(SyncErrorKind.MutationRejected, error.Kind);
-        Assert.Equal(rename, error.Mutation!.Id); // the error event carries the failing mutation
+        Assert.Equal(rename.Id, error.Mutation!.Id); // the error event carries the failing mutation
     }
 
     [Theory]

@@ -15,7 +15,7 @@ public sealed class StrictServerClientTests
         await client.StartAsync();
         client.Db().TodoItems.Create(new TodoItem("a", "x", false));
 
-        var error = await Assert.ThrowsAsync<HttpRequestException>(() => client.SyncAsync());
+        var error = await Assert.ThrowsAsync<SyncException>(() => client.SyncAsync());
 
         Assert.Equal(HttpStatusCode.Forbidden, error.StatusCode);
         var reported = client.LastError.Get()!;

@@ -108,7 +108,7 @@ public sealed class SyncLoopTests
         client.Db().TodoItems.Create(new TodoItem("mine2", "waits too", false));
         other.Db().TodoItems.Create(new TodoItem("theirs", "arrives anyway", false));
         await other.SyncAsync();
-        var failure = await Assert.ThrowsAsync<HttpRequestException>(() => client.SyncAsync());
+        var failure = await Assert.ThrowsAsync<SyncException>(() => client.SyncAsync());
 
         Assert.Contains("push", failure.Message, StringComparison.Ordinal);
         Assert.Equal(0, rejected);

@@ -100,7 +100,7 @@ public class TodoDbTests
 
         Assert.Equal([false, true], seen);
         var mutation = db.Replica.Pending()[^1];
-        Assert.Equal(id, mutation.Id);
+        Assert.Equal(id.Id, mutation.Id);
         Assert.Equal("todo.toggle", mutation.Name);
         Assert.Equal("""{"id":"abc"}""", mutation.Args.GetRawText());
     }
@@ -234,7 +234,7 @@ public class TodoDbTests
         var toggle = db.Mutate.Toggle("abc");
         db.Mutate.Rename("abc", "Oat milk");
 
-        Assert.True(db.Replica.Reject(toggle));
+        Assert.True(db.Replica.Reject(toggle.Id));
 
         AssertSame(Milk with { Title = "Oat milk" }, db.Todos.Get("abc").Get());
         Assert.Equal(1, db.PendingCount.Get());

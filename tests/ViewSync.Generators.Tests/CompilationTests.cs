@@ -21,4 +21,24 @@ public class CompilationTests
             [JsonSerializable(typeof(Thing))] internal partial class OddJson : JsonSerializerContext;
             [SyncDatabase(typeof(OddJson))] public partial class OddDb;
             """);
+
+    [Fact]
+    public Task A_view_model_importing_both_System_Collections_ObjectModel_and_ViewSync_compiles() =>
+        CompilationAssert.CompilesCleanlyAsync([.. TestSources.Todo, """
+            using System.Collections.ObjectModel;
+            using ViewSync;
+            namespace TodoApp;
+            /// <summary>An MVVM view model: ObjectModel's Collection and ViewSync's entity collection side by side.</summary>
+            public sealed class TodoListViewModel(TodoDb db)
+            {
+                /// <summary>Names, in an ObjectModel collection.</summary>
+                public Collection<string> Names { get; } = new();
+
+                /// <summary>The todos.</summary>
+                public EntityCollection<Todo> Todos => db.Todos;
+
+                /// <summary>For binding.</summary>
+                public ObservableCollection<Todo> Shown { get; } = new();
+            }
+            """]);
 }

@@ -111,7 +111,7 @@ public class GeneratorDiagnosticTests
             """);
 
         var source = Assert.Single(generated).Value;
-        Assert.Contains("public string Touch(string id)", source, StringComparison.Ordinal);
+        Assert.Contains("public global::ViewSync.MutationResult Touch(string id)", source, StringComparison.Ordinal);
         Assert.DoesNotContain("Attach", source, StringComparison.Ordinal);
     }
 
@@ -201,7 +201,7 @@ public class GeneratorDiagnosticTests
             namespace Kanban.Work { [SyncEntity("card")] public sealed record Card(string Id, string Title); }
             namespace Kanban.Games { [SyncEntity("playing-card", CollectionName = "PlayingCards")] public sealed record Card(string Id, int Rank); }
             """)).Value;
-        Assert.Contains("global::ViewSync.Collection<global::Kanban.Work.Card> Cards", source, StringComparison.Ordinal);
-        Assert.Contains("global::ViewSync.Collection<global::Kanban.Games.Card> PlayingCards", source, StringComparison.Ordinal);
+        Assert.Contains("global::ViewSync.EntityCollection<global::Kanban.Work.Card> Cards", source, StringComparison.Ordinal);
+        Assert.Contains("global::ViewSync.EntityCollection<global::Kanban.Games.Card> PlayingCards", source, StringComparison.Ordinal);
     }
 }

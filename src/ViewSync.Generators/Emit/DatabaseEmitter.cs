@@ -91,7 +91,7 @@ internal static class DatabaseEmitter
         for (var i = 0; i < output.Entities.Count; i++)
         {
             var entity = output.Entities[i];
-            w.Line($"    this.{entity.CollectionName} = new {Runtime}.Collection<{entity.Type}>(replica, EntityTypes.{names[i]});");
+            w.Line($"    this.{entity.CollectionName} = new {Runtime}.EntityCollection<{entity.Type}>(replica, EntityTypes.{names[i]});");
         }
 
         w.Line("    this.Mutate = new MutateApi(replica);");
@@ -104,7 +104,7 @@ internal static class DatabaseEmitter
         {
             w.Line();
             w.Line($"/// <summary>The <c>{Xml(entity.WireName)}</c> entities.</summary>");
-            w.Line($"public {Runtime}.Collection<{entity.Type}> {entity.CollectionName} {{ get; }}");
+            w.Line($"public {Runtime}.EntityCollection<{entity.Type}> {entity.CollectionName} {{ get; }}");
         }
 
         w.Line();
@@ -210,8 +210,8 @@ internal static class DatabaseEmitter
                 w.Line($"/// <param name=\"{parameter.Name}\">The <c>{parameter.Name}</c> argument.</param>");
             }
 
-            w.Line("/// <returns>The mutation's id.</returns>");
-            w.Open($"public string {helperNames[i]}({parameters})");
+            w.Line("/// <returns>The mutation's id, and tasks that complete when the server confirms or rejects it.</returns>");
+            w.Open($"public {Runtime}.MutationResult {helperNames[i]}({parameters})");
             w.Line($"using var args = new {Mutations}.MutationArgsWriter();");
             foreach (var parameter in mutator.Parameters)
             {
@@ -221,7 +221,7 @@ internal static class DatabaseEmitter
                     : $"args.Write(\"{parameter.Name}\", {value});");
             }
 
-            w.Line($"return _replica.Mutate({Escape(mutator.WireName)}, args.ToJson());");
+            w.Line($"return _replica.Submit({Escape(mutator.WireName)}, args.ToJson());");
             w.Close();
         }
 

@@ -25,7 +25,7 @@ public sealed class CollectionView<T> : IReadOnlyList<T>, INotifyCollectionChang
     /// <param name="filter">Which entities to show; null shows all.</param>
     /// <param name="order">The order to show them in; null orders by id.</param>
     /// <param name="context">Where to raise events; the UI thread's context. Null raises them on the writing thread.</param>
-    public CollectionView(Collection<T> collection, Func<T, bool>? filter = null, IComparer<T>? order = null, SynchronizationContext? context = null)
+    public CollectionView(EntityCollection<T> collection, Func<T, bool>? filter = null, IComparer<T>? order = null, SynchronizationContext? context = null)
     {
         ArgumentNullException.ThrowIfNull(collection);
         _key = collection.Type.KeyOf;

@@ -49,6 +49,7 @@ public sealed partial class SyncClient : IAsyncDisposable
     private bool _snapshotTaken;
     private bool _pushAccepted;
     private int _isOnline;
+    private int _disposed;
 
     /// <summary>Creates a client. Nothing happens until <see cref="StartAsync"/>.</summary>
     /// <param name="mutators">The app's mutators (a generated database's <c>Mutators</c>).</param>
@@ -103,6 +104,8 @@ public sealed partial class SyncClient : IAsyncDisposable
     public event EventHandler<SyncedEventArgs>? Synced;
 
     /// <summary>Raised when the server becomes reachable or unreachable.</summary>
+    /// <remarks>Online is state, and state is a signal: read <see cref="Online"/>, or bind <see cref="SyncStatus.IsOnline"/> of <see cref="Status"/>.</remarks>
+    [Obsolete("Online is state: read the Online signal (in an Effect or Computed), or bind Status.IsOnline, which raises PropertyChanged on the configured SynchronizationContext.")]
     public event EventHandler<bool>? OnlineChanged;
 
     /// <summary>Raised when the server rejects a mutation for good; its effects have been rolled back.</summary>
@@ -215,7 +218,11 @@ public sealed partial class SyncClient : IAsyncDisposable
     /// <summary>Pushes pending mutations, then pulls until up to date. Throws when the server cannot be reached or refuses.</summary>
     /// <param name="cancellationToken">Cancels the cycle.</param>
     /// <returns>A task that completes when the cycle is done.</returns>
-    /// <exception cref="HttpRequestException">The cycle failed; <see cref="LastError"/> says why. The loop keeps retrying.</exception>
+    /// <exception cref="SyncException">The cycle failed: <see cref="SyncException.Kind"/> says what kind of problem it was
+    /// (<see cref="SyncErrorKind.Network"/>, <see cref="SyncErrorKind.Unauthorized"/>, <see cref="SyncErrorKind.Refused"/>,
+    /// <see cref="SyncErrorKind.MalformedResponse"/>…) and <see cref="Exception.InnerException"/> holds the cause.
+    /// <see cref="LastError"/> reports the same problem. The loop keeps retrying.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
     public async Task SyncAsync(CancellationToken cancellationToken = default)
     {
         try
@@ -224,7 +231,7 @@ public sealed partial class SyncClient : IAsyncDisposable
         }
         catch (SyncFailure failure)
         {
-            throw new HttpRequestException(failure.Error.Message, failure.InnerException, failure.Error.StatusCode);
+            throw new SyncException(failure.Error);
         }
     }
 
@@ -243,12 +250,19 @@ public sealed partial class SyncClient : IAsyncDisposable
     /// <exception cref="IOException">(Or whatever the persistence threw.) The flush failed.</exception>
     public Task FlushAsync(CancellationToken cancellationToken = default) => Replica.FlushAsync(cancellationToken);
 
-    /// <inheritdoc />
+    /// <summary>Stops the client (see <see cref="StopAsync"/>) and releases the journal and the HTTP client it created. Disposing twice does nothing.</summary>
+    /// <returns>A task that completes when disposed.</returns>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await StopAsync().ConfigureAwait(false);
         Replica.MutationQueued -= OnMutationQueued;
         Replica.PersistenceFailed -= OnPersistenceFailed;
+        Interlocked.Exchange(ref _status, null)?.Dispose();
         if (Replica.IsPersistent)
         {
             await Replica.DisposeAsync().ConfigureAwait(false);
@@ -356,11 +370,17 @@ public sealed partial class SyncClient : IAsyncDisposable
             });
             Synced?.Invoke(this, new SyncedEventArgs(Cursor));
         }
-        catch (SyncFailure failure)
+        catch (SyncFailure caught)
         {
+            var failure = ExplainNotFound(caught);
             SetOnline(failure.Error.Kind is not (SyncErrorKind.Network or SyncErrorKind.Persistence));
             Report(failure.Error);
-            throw;
+            if (ReferenceEquals(failure, caught))
+            {
+                throw;
+            }
+
+            throw failure;
         }
         finally
         {
@@ -492,7 +512,7 @@ public sealed partial class SyncClient : IAsyncDisposable
     private async Task RejectAsync(List<(Mutation Mutation, string Code, string Error)> rejected, CancellationToken cancellationToken)
     {
         // One record for the batch's rejections: all of them are reported, or (recording failed) none left the queue.
-        await PersistOrFailAsync(() => DispatchAsync(() => Replica.Reject([.. rejected.Select(r => r.Mutation.Id)]))).ConfigureAwait(false);
+        await PersistOrFailAsync(() => DispatchAsync(() => Replica.Reject([.. rejected.Select(r => new MutationRejection(r.Mutation.Id, r.Code, r.Error))]))).ConfigureAwait(false);
         foreach (var (mutation, code, error) in rejected)
         {
             LogRejected(mutation.Name, mutation.Id, code, error);
@@ -699,7 +719,9 @@ public sealed partial class SyncClient : IAsyncDisposable
         if (Interlocked.Exchange(ref _isOnline, online ? 1 : 0) != (online ? 1 : 0))
         {
             SetStatus(() => _online.Set(online));
+#pragma warning disable CS0618 // Raised for apps that still listen to it.
             OnlineChanged?.Invoke(this, online);
+#pragma warning restore CS0618
         }
     }
 

@@ -34,6 +34,9 @@ internal sealed class SyncFailure : Exception
 
     public bool IsTransient { get; }
 
+    /// <summary>The request that failed (<c>push</c>, <c>pull</c>, <c>snapshot</c>: also its path under the sync prefix), when one did.</summary>
+    public string? Request { get; init; }
+
     public static SyncFailure From<T>(string request, TransportResult<T> result)
         where T : class
     {
@@ -46,7 +49,7 @@ internal sealed class SyncFailure : Exception
             _ => SyncErrorKind.Refused,
         };
         var error = new SyncError(kind, $"{request}: {result.Describe()}", result.Exception, StatusCode: result.StatusCode, Code: result.Error?.Code);
-        return new SyncFailure(error, result.RetryAfter, result.IsTransient);
+        return new SyncFailure(error, result.RetryAfter, result.IsTransient) { Request = request };
     }
 
     public static SyncFailure Malformed(string request, string problem, HttpStatusCode? status = HttpStatusCode.OK) =>

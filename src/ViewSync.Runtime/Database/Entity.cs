@@ -11,9 +11,9 @@ namespace ViewSync;
 public sealed class Entity<T>
     where T : class
 {
-    private readonly Collection<T> _collection;
+    private readonly EntityCollection<T> _collection;
 
-    internal Entity(Collection<T> collection, string id)
+    internal Entity(EntityCollection<T> collection, string id)
     {
         _collection = collection;
         Id = id;

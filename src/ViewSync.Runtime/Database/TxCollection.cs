@@ -8,7 +8,7 @@ namespace ViewSync;
 /// expose one per entity (<c>tx.Todos.Get(id)</c>).
 /// </summary>
 /// <typeparam name="T">The entity type.</typeparam>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "Named after the client-side Collection<T> it mirrors; it is a view over a transaction, not an in-memory collection.")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1711", Justification = "Named after the client-side EntityCollection<T> it mirrors; it is a view over a transaction, not an in-memory collection.")]
 public readonly struct TxCollection<T>
     where T : class
 {

@@ -24,7 +24,7 @@ namespace ViewSync;
 /// the journal held.</para>
 /// <para>Thread-safe; it shares the reactive graph's lock (see <see cref="Reactive"/>).</para>
 /// </remarks>
-public sealed class Replica : IAsyncDisposable
+public sealed partial class Replica : IAsyncDisposable
 {
     private readonly ConfirmedState _confirmed = new();
     private readonly MutationQueue _queue = new();
@@ -211,7 +211,9 @@ public sealed class Replica : IAsyncDisposable
     /// <exception cref="MutationRejectedException">The mutator is unknown or rejected the mutation; nothing was queued.</exception>
     /// <exception cref="MutationTooLargeException">The mutation could never fit in a push batch; nothing was queued.</exception>
     /// <exception cref="IOException">It could not be recorded in the journal; nothing was queued.</exception>
-    public string Mutate(string name, JsonElement args)
+    public string Mutate(string name, JsonElement args) => Mutate(name, args, null);
+
+    private string Mutate(string name, JsonElement args, TaskCompletionSource<MutationDecision>? outcome)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         Mutation mutation;
@@ -225,6 +227,10 @@ public sealed class Replica : IAsyncDisposable
             // Recorded before it is visible: if recording fails, nothing happened.
             _journal?.AppendQueued(mutation);
             _queue.Push(mutation);
+            if (outcome is not null)
+            {
+                _outcomes[mutation.Id] = outcome;
+            }
             foreach (var write in transaction.Writes)
             {
                 _optimistic.Add((write.Entity, write.Id));
@@ -292,6 +298,7 @@ public sealed class Replica : IAsyncDisposable
         _confirmed.Apply(changes);
         _cursor = cursor;
         _queue.RemoveRange(confirmed);
+        SettleConfirmed(confirmed);
         if (_queue.Count == 0 && _optimistic.Count == 0)
         {
             // Nothing pending and nothing optimistic: visible = confirmed, so the page's writes are the visible ones.
@@ -356,10 +363,18 @@ public sealed class Replica : IAsyncDisposable
     /// <param name="mutationIds">The mutations' ids; ids that are not pending are ignored.</param>
     /// <returns>How many were pending.</returns>
     /// <exception cref="IOException">The rejections could not be recorded; nothing changed.</exception>
+    /// <remarks>Their <see cref="MutationResult"/>s complete as rejected, with code <c>invalid_mutation</c>.</remarks>
     public int Reject(IReadOnlyCollection<string> mutationIds)
     {
         ArgumentNullException.ThrowIfNull(mutationIds);
         using var scope = ReactiveRuntime.Gate.EnterScope();
+        var count = RejectCore(mutationIds);
+        SettleRejected(mutationIds.Select(id => new MutationRejection(id, ErrorCodes.InvalidMutation, "The mutation was rejected.")));
+        return count;
+    }
+
+    private int RejectCore(IReadOnlyCollection<string> mutationIds)
+    {
         using var untracked = ReactiveRuntime.SuspendTracking();
         var pending = mutationIds.Where(_queue.Contains).Distinct(StringComparer.Ordinal).ToList();
         if (pending.Count == 0)
@@ -396,6 +411,7 @@ public sealed class Replica : IAsyncDisposable
         _confirmed.Load(image);
         _cursor = cursor;
         _queue.RemoveRange(confirmed);
+        SettleConfirmed(confirmed);
         RebaseAll();
     }
 

@@ -297,7 +297,7 @@ public sealed class SimulationTests
         {
             await client.SyncAsync();
         }
-        catch (HttpRequestException)
+        catch (SyncException)
         {
             // A simulated fault; the pending queue is intact and the next sync retries.
         }

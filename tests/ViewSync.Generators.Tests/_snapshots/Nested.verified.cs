@@ -34,12 +34,12 @@ namespace Nested
                 public NotesDb(global::ViewSync.Replica replica)
                     : base(replica, Mutators)
                 {
-                    this.Notes = new global::ViewSync.Collection<global::Nested.Note>(replica, EntityTypes.Note);
+                    this.Notes = new global::ViewSync.EntityCollection<global::Nested.Note>(replica, EntityTypes.Note);
                     this.Mutate = new MutateApi(replica);
                 }
 
                 /// <summary>The <c>note</c> entities.</summary>
-                public global::ViewSync.Collection<global::Nested.Note> Notes { get; }
+                public global::ViewSync.EntityCollection<global::Nested.Note> Notes { get; }
 
                 /// <summary>Typed helpers that apply a mutator optimistically and queue it for the server.</summary>
                 public MutateApi Mutate { get; }
@@ -94,13 +94,13 @@ namespace Nested
                     /// <summary>Runs the <c>note.edit</c> mutator (<see cref="global::Nested.NoteMutators.Edit"/>) optimistically and queues it.</summary>
                     /// <param name="id">The <c>id</c> argument.</param>
                     /// <param name="text">The <c>text</c> argument.</param>
-                    /// <returns>The mutation's id.</returns>
-                    public string Edit(string id, string text)
+                    /// <returns>The mutation's id, and tasks that complete when the server confirms or rejects it.</returns>
+                    public global::ViewSync.MutationResult Edit(string id, string text)
                     {
                         using var args = new global::ViewSync.Mutators.MutationArgsWriter();
                         args.Write("id", id);
                         args.Write("text", text);
-                        return _replica.Mutate("note.edit", args.ToJson());
+                        return _replica.Submit("note.edit", args.ToJson());
                     }
                 }
             }

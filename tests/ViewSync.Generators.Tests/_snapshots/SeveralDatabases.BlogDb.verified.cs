@@ -30,12 +30,12 @@ namespace App.Blog
         public BlogDb(global::ViewSync.Replica replica)
             : base(replica, Mutators)
         {
-            this.Posts = new global::ViewSync.Collection<global::App.Blog.Post>(replica, EntityTypes.Post);
+            this.Posts = new global::ViewSync.EntityCollection<global::App.Blog.Post>(replica, EntityTypes.Post);
             this.Mutate = new MutateApi(replica);
         }
 
         /// <summary>The <c>post</c> entities.</summary>
-        public global::ViewSync.Collection<global::App.Blog.Post> Posts { get; }
+        public global::ViewSync.EntityCollection<global::App.Blog.Post> Posts { get; }
 
         /// <summary>Typed helpers that apply a mutator optimistically and queue it for the server.</summary>
         public MutateApi Mutate { get; }
@@ -90,13 +90,13 @@ namespace App.Blog
             /// <summary>Runs the <c>post.publish</c> mutator (<see cref="global::App.Blog.BlogMutators.Publish"/>) optimistically and queues it.</summary>
             /// <param name="id">The <c>id</c> argument.</param>
             /// <param name="visibility">The <c>visibility</c> argument.</param>
-            /// <returns>The mutation's id.</returns>
-            public string Publish(string id, global::App.Blog.Visibility? visibility)
+            /// <returns>The mutation's id, and tasks that complete when the server confirms or rejects it.</returns>
+            public global::ViewSync.MutationResult Publish(string id, global::App.Blog.Visibility? visibility)
             {
                 using var args = new global::ViewSync.Mutators.MutationArgsWriter();
                 args.Write("id", id);
                 args.Write("visibility", visibility, MutatorArgumentTypes.Type0);
-                return _replica.Mutate("post.publish", args.ToJson());
+                return _replica.Submit("post.publish", args.ToJson());
             }
         }
 

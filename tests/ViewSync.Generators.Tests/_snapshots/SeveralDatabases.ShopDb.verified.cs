@@ -30,12 +30,12 @@ namespace App.Shop
         public ShopDb(global::ViewSync.Replica replica)
             : base(replica, Mutators)
         {
-            this.Items = new global::ViewSync.Collection<global::App.Shop.Item>(replica, EntityTypes.Item);
+            this.Items = new global::ViewSync.EntityCollection<global::App.Shop.Item>(replica, EntityTypes.Item);
             this.Mutate = new MutateApi(replica);
         }
 
         /// <summary>The <c>item</c> entities.</summary>
-        public global::ViewSync.Collection<global::App.Shop.Item> Items { get; }
+        public global::ViewSync.EntityCollection<global::App.Shop.Item> Items { get; }
 
         /// <summary>Typed helpers that apply a mutator optimistically and queue it for the server.</summary>
         public MutateApi Mutate { get; }
@@ -90,13 +90,13 @@ namespace App.Shop
             /// <summary>Runs the <c>item.reprice</c> mutator (<see cref="global::App.Shop.ShopMutators.Reprice"/>) optimistically and queues it.</summary>
             /// <param name="id">The <c>id</c> argument.</param>
             /// <param name="price">The <c>price</c> argument.</param>
-            /// <returns>The mutation's id.</returns>
-            public string Reprice(string id, decimal price)
+            /// <returns>The mutation's id, and tasks that complete when the server confirms or rejects it.</returns>
+            public global::ViewSync.MutationResult Reprice(string id, decimal price)
             {
                 using var args = new global::ViewSync.Mutators.MutationArgsWriter();
                 args.Write("id", id);
                 args.Write("price", price);
-                return _replica.Mutate("item.reprice", args.ToJson());
+                return _replica.Submit("item.reprice", args.ToJson());
             }
         }
     }

@@ -30,20 +30,20 @@ namespace TodoApp
         public TodoDb(global::ViewSync.Replica replica)
             : base(replica, Mutators)
         {
-            this.Categories = new global::ViewSync.Collection<global::TodoApp.Category>(replica, EntityTypes.Category);
-            this.StatusList = new global::ViewSync.Collection<global::TodoApp.Status>(replica, EntityTypes.Status);
-            this.Todos = new global::ViewSync.Collection<global::TodoApp.Todo>(replica, EntityTypes.Todo);
+            this.Categories = new global::ViewSync.EntityCollection<global::TodoApp.Category>(replica, EntityTypes.Category);
+            this.StatusList = new global::ViewSync.EntityCollection<global::TodoApp.Status>(replica, EntityTypes.Status);
+            this.Todos = new global::ViewSync.EntityCollection<global::TodoApp.Todo>(replica, EntityTypes.Todo);
             this.Mutate = new MutateApi(replica);
         }
 
         /// <summary>The <c>category</c> entities.</summary>
-        public global::ViewSync.Collection<global::TodoApp.Category> Categories { get; }
+        public global::ViewSync.EntityCollection<global::TodoApp.Category> Categories { get; }
 
         /// <summary>The <c>status</c> entities.</summary>
-        public global::ViewSync.Collection<global::TodoApp.Status> StatusList { get; }
+        public global::ViewSync.EntityCollection<global::TodoApp.Status> StatusList { get; }
 
         /// <summary>The <c>todo</c> entities.</summary>
-        public global::ViewSync.Collection<global::TodoApp.Todo> Todos { get; }
+        public global::ViewSync.EntityCollection<global::TodoApp.Todo> Todos { get; }
 
         /// <summary>Typed helpers that apply a mutator optimistically and queue it for the server.</summary>
         public MutateApi Mutate { get; }
@@ -116,13 +116,13 @@ namespace TodoApp
             /// <summary>Runs the <c>todo.rename</c> mutator (<see cref="global::TodoApp.TodoMutators.Rename"/>) optimistically and queues it.</summary>
             /// <param name="id">The <c>id</c> argument.</param>
             /// <param name="title">The <c>title</c> argument.</param>
-            /// <returns>The mutation's id.</returns>
-            public string Rename(string id, string title)
+            /// <returns>The mutation's id, and tasks that complete when the server confirms or rejects it.</returns>
+            public global::ViewSync.MutationResult Rename(string id, string title)
             {
                 using var args = new global::ViewSync.Mutators.MutationArgsWriter();
                 args.Write("id", id);
                 args.Write("title", title);
-                return _replica.Mutate("todo.rename", args.ToJson());
+                return _replica.Submit("todo.rename", args.ToJson());
             }
 
             /// <summary>Runs the <c>todo.tag</c> mutator (<see cref="global::TodoApp.TodoMutators.Tag"/>) optimistically and queues it.</summary>
@@ -130,25 +130,25 @@ namespace TodoApp
             /// <param name="tags">The <c>tags</c> argument.</param>
             /// <param name="limit">The <c>limit</c> argument.</param>
             /// <param name="note">The <c>note</c> argument.</param>
-            /// <returns>The mutation's id.</returns>
-            public string Tag(string id, global::System.Collections.Generic.List<string> tags, int? limit = default, string note = "none")
+            /// <returns>The mutation's id, and tasks that complete when the server confirms or rejects it.</returns>
+            public global::ViewSync.MutationResult Tag(string id, global::System.Collections.Generic.List<string> tags, int? limit = default, string note = "none")
             {
                 using var args = new global::ViewSync.Mutators.MutationArgsWriter();
                 args.Write("id", id);
                 args.Write("tags", tags, MutatorArgumentTypes.Type0);
                 args.Write("limit", limit);
                 args.Write("note", note);
-                return _replica.Mutate("todo.tag", args.ToJson());
+                return _replica.Submit("todo.tag", args.ToJson());
             }
 
             /// <summary>Runs the <c>todo.toggle</c> mutator (<see cref="global::TodoApp.TodoMutators.Toggle"/>) optimistically and queues it.</summary>
             /// <param name="id">The <c>id</c> argument.</param>
-            /// <returns>The mutation's id.</returns>
-            public string Toggle(string id)
+            /// <returns>The mutation's id, and tasks that complete when the server confirms or rejects it.</returns>
+            public global::ViewSync.MutationResult Toggle(string id)
             {
                 using var args = new global::ViewSync.Mutators.MutationArgsWriter();
                 args.Write("id", id);
-                return _replica.Mutate("todo.toggle", args.ToJson());
+                return _replica.Submit("todo.toggle", args.ToJson());
             }
         }
 

@@ -12,9 +12,13 @@ namespace ViewSync;
 /// optimistically and queued for the server.
 /// </summary>
 /// <typeparam name="T">The entity type.</typeparam>
-/// <remarks>Decoded values are cached per entity and revision, so reading does not re-parse JSON until the entity changes.</remarks>
-[SuppressMessage("Naming", "CA1711", Justification = "The name users know from the docs: db.Todos is a collection of todos, but a reactive view, not an in-memory .NET collection.")]
-public sealed class Collection<T>
+/// <remarks>
+/// Decoded values are cached per entity and revision, so reading does not re-parse JSON until the entity changes.
+/// Named <c>EntityCollection</c>, not <c>Collection</c>, so that files importing both <c>ViewSync</c> and
+/// <c>System.Collections.ObjectModel</c> (most MVVM view models) compile without ambiguity.
+/// </remarks>
+[SuppressMessage("Naming", "CA1711", Justification = "db.Todos is a collection of todos, but a reactive view, not an in-memory .NET collection.")]
+public sealed class EntityCollection<T>
     where T : class
 {
     private readonly Replica _replica;
@@ -23,7 +27,7 @@ public sealed class Collection<T>
     /// <summary>Creates the view. Generated databases call this.</summary>
     /// <param name="replica">The replica to read and mutate.</param>
     /// <param name="type">The entity type.</param>
-    public Collection(Replica replica, EntityType<T> type)
+    public EntityCollection(Replica replica, EntityType<T> type)
     {
         ArgumentNullException.ThrowIfNull(replica);
         ArgumentNullException.ThrowIfNull(type);
