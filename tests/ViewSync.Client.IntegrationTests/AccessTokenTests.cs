@@ -76,17 +76,20 @@ public sealed class AccessTokenTests
         Assert.Empty(errors);
         var sync = server.Requests.Where(r => !r.IsLive).ToList();
         Assert.True(sync.Count >= 6, $"snapshot, push and pull, each twice: {string.Join(", ", sync)}");
-        Assert.Equal(0, sync.Count % 2);
-        for (var i = 0; i < sync.Count; i += 2)
+        // Stopping may cut a cycle between a refusal and its retry: only the very last request may be an unanswered 401.
+        var pairs = sync.Count % 2 == 1 && sync[^1].Status == 401 ? sync.Count - 1 : sync.Count;
+        Assert.Equal(0, pairs % 2);
+        for (var i = 0; i < pairs; i += 2)
         {
             // Each request: refused with the cached token, then the same request with the fresh one, accepted.
             Assert.Equal((401, "Bearer " + expired), (sync[i].Status, sync[i].Authorization));
-            Assert.Equal((200, "Bearer " + fresh, sync[i].Path), (sync[i + 1].Status, sync[i + 1].Authorization, sync[i].Path));
+            Assert.Equal((200, "Bearer " + fresh, sync[i].Path), (sync[i + 1].Status, sync[i + 1].Authorization, sync[i + 1].Path));
         }
 
         var live = server.Requests.Where(r => r.IsLive).ToList();
         Assert.Equal([(401, "Bearer " + expired), (101, "Bearer " + fresh)], live.Select(r => (r.Status, r.Authorization)));
-        Assert.Equal(server.SyncUnauthorized + server.LiveUnauthorized, provider.Refreshes);
+        var refused = server.SyncUnauthorized + server.LiveUnauthorized;
+        Assert.InRange(provider.Refreshes, pairs == sync.Count ? refused : refused - 1, refused); // one per refusal (the cut one may not have asked)
     }
 
     [Fact]
