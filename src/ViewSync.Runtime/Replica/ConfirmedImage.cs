@@ -121,9 +121,6 @@ internal sealed class ConfirmedImage
         return false;
     }
 
-    /// <summary>Whether the image holds no entity at all.</summary>
-    public bool IsEmpty => Flatten().Base.Values.All(ids => ids.Count == 0);
-
     public StoreSnapshot ToSnapshot() =>
         StoreSnapshot.FromImmutable(Flatten().Base.Select(t => new KeyValuePair<string, IEnumerable<KeyValuePair<string, ReadOnlyMemory<byte>>>>(t.Key, t.Value)));
 

@@ -19,9 +19,6 @@ internal sealed class ConfirmedState : IEntityReader
     private ConfirmedImage _frozen = ConfirmedImage.Empty;
     private Dictionary<string, Dictionary<string, ReadOnlyMemory<byte>>> _top = NewMap();
 
-    /// <summary>The last image handed out: compaction may flatten it, and this state then adopts the result.</summary>
-    private ConfirmedImage? _handedOut;
-
     /// <summary>The current state as an immutable image (freezes the changes made since the last call).</summary>
     public ConfirmedImage Image
     {
@@ -41,7 +38,6 @@ internal sealed class ConfirmedState : IEntityReader
                 _top = NewMap();
             }
 
-            _handedOut = _frozen;
             return _frozen;
         }
     }
@@ -137,37 +133,21 @@ internal sealed class ConfirmedState : IEntityReader
     {
         _frozen = image;
         _top = NewMap();
-        _handedOut = null;
         _sortedIds.Clear();
     }
 
     private static Dictionary<string, Dictionary<string, ReadOnlyMemory<byte>>> NewMap() => new(StringComparer.Ordinal);
 
-    /// <summary>Once compaction has flattened an image this state still builds on, uses its base and drops the deltas it folded.</summary>
+    /// <summary>
+    /// Once compaction has flattened the current image (the one <see cref="Image"/> last handed out: only that getter and
+    /// <see cref="Load"/> replace it), uses its base and drops the deltas it folded.
+    /// </summary>
     private void AdoptFlattened()
     {
-        if (_handedOut is not { } handedOut || handedOut.FlattenedIfReady is not { } flat)
+        if (!_frozen.Deltas.IsEmpty && _frozen.FlattenedIfReady is { } flat)
         {
-            return;
+            _frozen = flat;
         }
-
-        _handedOut = null;
-        // Only if the state still builds on that image (a snapshot may have replaced it, a fold may have merged its deltas).
-        var deltas = _frozen.Deltas;
-        if (handedOut.Deltas.IsEmpty || !ReferenceEquals(_frozen.Base, handedOut.Base) || deltas.Length < handedOut.Deltas.Length)
-        {
-            return;
-        }
-
-        for (var i = 0; i < handedOut.Deltas.Length; i++)
-        {
-            if (!ReferenceEquals(deltas[i], handedOut.Deltas[i]))
-            {
-                return;
-            }
-        }
-
-        _frozen = new ConfirmedImage(flat.Base, deltas[handedOut.Deltas.Length..]);
     }
 
     /// <summary>Several deltas as one (later changes win).</summary>

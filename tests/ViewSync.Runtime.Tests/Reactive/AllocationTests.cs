@@ -11,19 +11,7 @@ public class AllocationTests
         var sink = 0;
         using var effect = new Effect(() => sink = doubled.Get());
 
-        // Warm up so that the JIT and tiering are out of the measurement.
-        for (var i = 1; i <= 1_000; i++)
-        {
-            source.Set(i);
-        }
-
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 1_001; i <= 11_000; i++)
-        {
-            source.Set(i);
-        }
-
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var allocated = AllocatedBySets(source);
 
         Assert.Equal(22_000, sink);
         Assert.Equal(0, allocated);
@@ -48,18 +36,8 @@ public class AllocationTests
         });
         var sink = 0;
         using var effect = new Effect(() => sink = current.Get());
-        for (var i = 1; i <= 1_000; i++)
-        {
-            source.Set(i);
-        }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var i = 1_001; i <= 11_000; i++)
-        {
-            source.Set(i);
-        }
-
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        var allocated = AllocatedBySets(source);
 
         Assert.Equal(-20 * 11_000, sink);
         Assert.Equal(0, allocated);
@@ -84,5 +62,22 @@ public class AllocationTests
 
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
         Assert.Equal((1_000 * 7L) + (10_000 * 11L), total);
+    }
+
+    /// <summary>Sets 1..1,000 to warm up (JIT and tiering out of the measurement), then returns what setting 1,001..11,000 allocated.</summary>
+    private static long AllocatedBySets(Signal<int> source)
+    {
+        for (var i = 1; i <= 1_000; i++)
+        {
+            source.Set(i);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 1_001; i <= 11_000; i++)
+        {
+            source.Set(i);
+        }
+
+        return GC.GetAllocatedBytesForCurrentThread() - before;
     }
 }
