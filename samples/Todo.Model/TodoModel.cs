@@ -7,7 +7,7 @@ namespace TodoSample;
 
 /// <summary>A todo item, synchronised as entity <c>todo</c>.</summary>
 [SyncEntity("todo")]
-public sealed record TodoItem(string Id, string Title, bool Done);
+public sealed record Todo(string Id, string Title, bool Done);
 
 /// <summary>The app's mutators: they run optimistically on the client and authoritatively on the server.</summary>
 public static class TodoMutators
@@ -16,8 +16,8 @@ public static class TodoMutators
     [Mutator("todo.toggle")]
     public static void Toggle(TodoDb.Tx tx, string id)
     {
-        var todo = tx.TodoItems.GetRequired(id);
-        tx.TodoItems.Put(todo with { Done = !todo.Done });
+        var todo = tx.Todos.GetRequired(id);
+        tx.Todos.Put(todo with { Done = !todo.Done });
     }
 
     /// <summary>Renames a todo; an empty title is rejected.</summary>
@@ -29,7 +29,7 @@ public static class TodoMutators
             throw MutationRejectedException.Invalid("A todo needs a title.");
         }
 
-        tx.TodoItems.Put(tx.TodoItems.GetRequired(id) with { Title = title });
+        tx.Todos.Put(tx.Todos.GetRequired(id) with { Title = title });
     }
 }
 
@@ -41,9 +41,9 @@ public static class TodoMutators
 /// checks entity data with this metadata, refuses a todo without a title or with a null one.
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, RespectRequiredConstructorParameters = true, RespectNullableAnnotations = true)]
-[JsonSerializable(typeof(TodoItem))]
+[JsonSerializable(typeof(Todo))]
 public sealed partial class AppJson : JsonSerializerContext;
 
-/// <summary>The typed database: <c>db.TodoItems</c>, <c>db.Mutate.Toggle(...)</c>, generated.</summary>
+/// <summary>The typed database: <c>db.Todos</c>, <c>db.Mutate.Toggle(...)</c>, generated.</summary>
 [SyncDatabase(typeof(AppJson))]
 public sealed partial class TodoDb;

@@ -49,7 +49,7 @@ internal static class InteractiveMode
                     case "":
                         break;
                     case "add" when rest.Length > 0:
-                        db.TodoItems.Create(new TodoItem($"t{DateTime.UtcNow.Ticks:x}", rest, false));
+                        db.Todos.Create(new Todo($"t{DateTime.UtcNow.Ticks:x}", rest, false));
                         List(db, output);
                         break;
                     case "toggle":
@@ -62,7 +62,7 @@ internal static class InteractiveMode
                         List(db, output);
                         break;
                     case "delete":
-                        db.TodoItems.Get(Pick(db, rest).Id).Delete();
+                        db.Todos.Get(Pick(db, rest).Id).Delete();
                         List(db, output);
                         break;
                     case "list":
@@ -103,9 +103,9 @@ internal static class InteractiveMode
         return space < 0 ? (text.ToLowerInvariant(), "") : (text[..space].ToLowerInvariant(), text[(space + 1)..].Trim());
     }
 
-    private static TodoItem Pick(TodoDb db, string number)
+    private static Todo Pick(TodoDb db, string number)
     {
-        var todos = db.TodoItems.All();
+        var todos = db.Todos.All();
         return int.TryParse(number, out var n) && n >= 1 && n <= todos.Count
             ? todos[n - 1]
             : throw new ArgumentException($"There is no todo '{number}': give its number from `list` (1 to {todos.Count}).");
@@ -113,7 +113,7 @@ internal static class InteractiveMode
 
     private static void List(TodoDb db, TextWriter output)
     {
-        var todos = db.TodoItems.All();
+        var todos = db.Todos.All();
         if (todos.Count == 0)
         {
             output.WriteLine("(no todos)");

@@ -21,41 +21,41 @@ internal static class StoryMode
         var dbA = new TodoDb(a);
         var dbB = new TodoDb(b);
         b.MutationRejected += (_, e) => Say($"B: the server rejected {e.Mutation.Name} ({e.Code}): {e.Error} — rolled back");
-        using var viewB = new Effect(() => Say($"B sees {dbB.TodoItems.Count()} todos, {b.PendingCount.Get()} pending, {(b.Online.Get() ? "online" : "offline")}"));
+        using var viewB = new Effect(() => Say($"B sees {dbB.Todos.Count()} todos, {b.PendingCount.Get()} pending, {(b.Online.Get() ? "online" : "offline")}"));
 
         Step("A adds two todos");
-        dbA.TodoItems.Create(new TodoItem("milk", "Buy milk", false));
-        dbA.TodoItems.Create(new TodoItem("call", "Call mum", false));
-        await Until(() => dbB.TodoItems.Count() == 2, "B receives them");
+        dbA.Todos.Create(new Todo("milk", "Buy milk", false));
+        dbA.Todos.Create(new Todo("call", "Call mum", false));
+        await Until(() => dbB.Todos.Count() == 2, "B receives them");
 
         Step("B ticks off 'Buy milk'");
         dbB.Mutate.Toggle("milk");
-        await Until(() => dbA.TodoItems.Get("milk").Get()?.Done == true, "A sees it done");
+        await Until(() => dbA.Todos.Get("milk").Get()?.Done == true, "A sees it done");
 
         Step("A ticks off 'Call mum'");
         dbA.Mutate.Toggle("call");
-        await Until(() => dbB.TodoItems.Get("call").Get()?.Done == true, "B sees it done");
+        await Until(() => dbB.Todos.Get("call").Get()?.Done == true, "B sees it done");
 
         Step("B goes offline and keeps working");
         cableB.Offline = true;
-        dbB.TodoItems.Create(new TodoItem("bread", "Bake bread", false));
+        dbB.Todos.Create(new Todo("bread", "Bake bread", false));
         await Until(() => !b.Online.Get(), "B notices it is offline (its push failed)");
         dbB.Mutate.Rename("call", "Call mum back");
         Say($"B: {b.PendingCount.Get()} mutations wait in B's durable queue");
 
         Step("Meanwhile A deletes 'Call mum'");
-        dbA.TodoItems.Get("call").Delete();
+        dbA.Todos.Get("call").Delete();
         await Until(() => a.PendingCount.Get() == 0, "the server has A's delete");
 
         Step("B comes back online");
         cableB.Offline = false;
-        await Until(() => b.Online.Get() && b.PendingCount.Get() == 0 && dbA.TodoItems.Get("bread").Exists() && !dbB.TodoItems.Get("call").Exists(), "both converge");
+        await Until(() => b.Online.Get() && b.PendingCount.Get() == 0 && dbA.Todos.Get("bread").Exists() && !dbB.Todos.Get("call").Exists(), "both converge");
 
         Step("Both clients now show the server's state");
         viewB.Dispose(); // the summary is the last word: no status line may follow it
         Print("A", dbA);
         Print("B", dbB);
-        var same = dbA.TodoItems.All().SequenceEqual(dbB.TodoItems.All());
+        var same = dbA.Todos.All().SequenceEqual(dbB.Todos.All());
         Say(same ? "A and B agree." : "A and B DISAGREE.");
         return same ? 0 : 1;
     }
@@ -66,7 +66,7 @@ internal static class StoryMode
 
     private static void Print(string who, TodoDb db)
     {
-        foreach (var todo in db.TodoItems.All())
+        foreach (var todo in db.Todos.All())
         {
             Say($"{who}: {(todo.Done ? "[x]" : "[ ]")} {todo.Title}");
         }

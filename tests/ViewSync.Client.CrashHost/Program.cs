@@ -32,7 +32,7 @@ var db = new TodoDb(client);
 for (var n = 0; ; n++)
 {
     var id = $"{prefix}-{n}";
-    db.TodoItems.Create(new TodoItem(id, "from a client that will be killed", false));
+    db.Todos.Create(new Todo(id, "from a client that will be killed", false));
     Console.Out.WriteLine(id); // no FlushAsync: a returned Create is in the journal as far as a killed process goes
     Console.Out.Flush();
 }

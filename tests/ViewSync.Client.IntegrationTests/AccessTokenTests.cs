@@ -33,8 +33,8 @@ public sealed class AccessTokenTests
         await Eventually.TrueAsync(() => a.LastSyncTime.Get() is not null && b.LastSyncTime.Get() is not null, "both have synced once");
         await Eventually.TrueAsync(() => server.Requests.Count(r => r.IsLive && r.Status == 101) == 2, "both live handshakes were accepted");
 
-        a.Db().TodoItems.Create(new TodoItem("t", "from A", false));
-        await Eventually.TrueAsync(() => b.Db().TodoItems.Get("t").Exists(), "B pulled because of its live notice");
+        a.Db().Todos.Create(new Todo("t", "from A", false));
+        await Eventually.TrueAsync(() => b.Db().Todos.Get("t").Exists(), "B pulled because of its live notice");
         await a.StopAsync();
         await b.StopAsync();
 
@@ -67,7 +67,7 @@ public sealed class AccessTokenTests
         client.Error += (_, e) => errors.Enqueue(e.Error);
         await client.StartAsync();
 
-        client.Db().TodoItems.Create(new TodoItem("t", "refreshed", false));
+        client.Db().Todos.Create(new Todo("t", "refreshed", false));
         await Eventually.TrueAsync(() => client.PendingCount.Get() == 0, "the todo was pushed and confirmed");
         await Eventually.TrueAsync(() => server.Requests.Any(r => r.IsLive && r.Status == 101), "the live handshake was accepted");
         await client.StopAsync();
@@ -110,7 +110,7 @@ public sealed class AccessTokenTests
         });
         client.Error += (_, e) => errors.Enqueue(e.Error);
         var db = client.Db();
-        db.TodoItems.Create(new TodoItem("a", "made while refused", false));
+        db.Todos.Create(new Todo("a", "made while refused", false));
         await client.StartAsync();
         await Eventually.TrueAsync(() => errors.Any(e => e.Kind == SyncErrorKind.Unauthorized), "the refusal was reported");
 
@@ -121,7 +121,7 @@ public sealed class AccessTokenTests
         while (errors.Count(e => e.Kind == SyncErrorKind.Unauthorized) < 4)
         {
             Assert.True(DateTime.UtcNow < deadline, "Timed out waiting for four refused cycles.");
-            db.TodoItems.Create(new TodoItem($"typed{typed}", "typed while refused", false));
+            db.Todos.Create(new Todo($"typed{typed}", "typed while refused", false));
             typed++;
             await Task.Delay(20);
         }
@@ -161,7 +161,7 @@ public sealed class AccessTokenTests
         await using var client = Clients.Create(server, "user:alice", live: false, configure: o =>
             o.AccessTokenProvider = (_, _) => throw new InvalidOperationException("nobody is signed in"));
         client.Error += (_, e) => errors.Enqueue(e.Error);
-        client.Db().TodoItems.Create(new TodoItem("a", "kept", false));
+        client.Db().Todos.Create(new Todo("a", "kept", false));
         await client.StartAsync();
 
         await Eventually.TrueAsync(() => !errors.IsEmpty, "the failure was reported");
@@ -211,7 +211,7 @@ public sealed class AccessTokenTests
 
         await host.StartAsync();
         var client = host.Services.GetRequiredService<SyncClient>();
-        host.Services.GetRequiredService<TodoDb>().TodoItems.Create(new TodoItem("b", "hosted", false));
+        host.Services.GetRequiredService<TodoDb>().Todos.Create(new Todo("b", "hosted", false));
         await Eventually.TrueAsync(() => client.PendingCount.Get() == 0, "the hosted client pushed");
         await Eventually.TrueAsync(() => server.Requests.Any(r => r.IsLive && r.Status == 101), "the hosted client's live handshake was accepted");
         await host.StopAsync();

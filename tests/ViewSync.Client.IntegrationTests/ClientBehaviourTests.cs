@@ -21,7 +21,7 @@ public sealed class ClientBehaviourTests
         Effect? effect = null;
         await ui.InvokeAsync(() => effect = new Effect(() =>
         {
-            if (viewer.Db().TodoItems.Get("t").Exists())
+            if (viewer.Db().Todos.Get("t").Exists())
             {
                 lock (threads)
                 {
@@ -30,7 +30,7 @@ public sealed class ClientBehaviourTests
             }
         }, ui));
 
-        writer.Db().TodoItems.Create(new TodoItem("t", "x", false));
+        writer.Db().Todos.Create(new Todo("t", "x", false));
 
         await Eventually.TrueAsync(() => { lock (threads) { return threads.Count > 0; } }, "the viewer's effect sees the remote todo");
         lock (threads)
@@ -51,8 +51,8 @@ public sealed class ClientBehaviourTests
         await client.StartAsync();
         persistence.FailNextAppends(1);
 
-        var error = Assert.Throws<IOException>(() => client.Db().TodoItems.Create(new TodoItem("full", "Disk is full", false)));
-        client.Db().TodoItems.Create(new TodoItem("fine", "Saved", false));
+        var error = Assert.Throws<IOException>(() => client.Db().Todos.Create(new Todo("full", "Disk is full", false)));
+        client.Db().Todos.Create(new Todo("fine", "Saved", false));
 
         Assert.Contains("No space left on device", error.Message, StringComparison.Ordinal);
         Assert.False(client.Store.Contains("todo", "full")); // never shown, so never taken back
@@ -69,7 +69,7 @@ public sealed class ClientBehaviourTests
         await using var server = await ServerHost.StartAsync();
         await using var writer = Clients.Create(server, live: false, configure: o => o.AutomaticSync = false);
         await writer.StartAsync();
-        writer.Db().TodoItems.Create(new TodoItem("a", "From the other client", false));
+        writer.Db().Todos.Create(new Todo("a", "From the other client", false));
         await writer.SyncAsync();
 
         var persistence = new FailingPersistence();
@@ -88,20 +88,20 @@ public sealed class ClientBehaviourTests
 
             // Rule 1: the cursor did not move past state that was not kept.
             Assert.Equal(before, client.Cursor);
-            Assert.Equal("From the other client", client.Db().TodoItems.Get("a").Get()!.Title);
+            Assert.Equal("From the other client", client.Db().Todos.Get("a").Get()!.Title);
             lock (errors)
             {
                 Assert.Contains(errors, e => e.Kind == SyncErrorKind.Persistence);
             }
 
             await client.SyncAsync();
-            Assert.Equal("Renamed", client.Db().TodoItems.Get("a").Get()!.Title);
+            Assert.Equal("Renamed", client.Db().Todos.Get("a").Get()!.Title);
         }
 
         // After a restart the journal holds the renamed state at the cursor that goes with it.
         var restarted = new Replica(TodoDb.Mutators);
         await restarted.OpenAsync(persistence.Inner);
-        Assert.Equal("Renamed", new TodoDb(restarted).TodoItems.Get("a").Get()!.Title);
+        Assert.Equal("Renamed", new TodoDb(restarted).Todos.Get("a").Get()!.Title);
         Assert.Equal(writer.Cursor, restarted.Cursor);
         await restarted.DisposeAsync();
     }
@@ -115,9 +115,9 @@ public sealed class ClientBehaviourTests
         await using (var client = Clients.Create(server, live: false, persistence: persistence, configure: o => o.AutomaticSync = false))
         {
             await client.StartAsync();
-            client.Db().TodoItems.Create(new TodoItem("a", "Milk", false));
+            client.Db().Todos.Create(new Todo("a", "Milk", false));
             await client.SyncAsync();
-            client.Db().TodoItems.Create(new TodoItem("b", "Bread", false));
+            client.Db().Todos.Create(new Todo("b", "Bread", false));
             cursor = client.Cursor;
         }
 
@@ -146,7 +146,7 @@ public sealed class ClientBehaviourTests
             if (endpoint == "push" && writes < 20)
             {
                 writes++;
-                client!.Db().TodoItems.Create(new TodoItem($"during-{writes}", "Made while a push was on the wire", false));
+                client!.Db().Todos.Create(new Todo($"during-{writes}", "Made while a push was on the wire", false));
             }
         })
         { InnerHandler = new HttpClientHandler() };
@@ -154,7 +154,7 @@ public sealed class ClientBehaviourTests
         await using (client = Clients.Create(server, live: false, configure: o => { o.AutomaticSync = false; o.HttpClient = http; }))
         {
             await client.StartAsync();
-            client.Db().TodoItems.Create(new TodoItem("first", "Made before the cycle", false));
+            client.Db().Todos.Create(new Todo("first", "Made before the cycle", false));
 
             await client.SyncAsync().WaitAsync(TimeSpan.FromSeconds(30));
 

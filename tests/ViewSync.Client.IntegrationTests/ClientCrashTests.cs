@@ -69,6 +69,6 @@ public sealed class ClientCrashTests : IDisposable
         Assert.All(durable, id => Assert.Contains(id, onServer));
         Assert.Equal(0, Volatile.Read(ref rejected)); // a create applied twice would have been a conflict
         Assert.Equal((ulong)onServer.Count, state.Cursor); // one change per todo: nothing applied twice
-        Assert.Equal(onServer.Order(), new TodoDb(restarted).TodoItems.Ids());
+        Assert.Equal(onServer.Order(), new TodoDb(restarted).Todos.Ids());
     }
 }

@@ -14,7 +14,7 @@ public sealed class ConvergenceTests
         new(await server.EntitiesAsync(scope, "todo"));
 
     private static Dictionary<string, string> ClientState(TodoDb db) =>
-        db.TodoItems.All().ToDictionary(t => t.Id, t => JsonSerializer.Serialize(t, AppJson.Default.TodoItem));
+        db.Todos.All().ToDictionary(t => t.Id, t => JsonSerializer.Serialize(t, AppJson.Default.Todo));
 
     [Theory]
     [MemberData(nameof(TestServers.KindsAndLive), MemberType = typeof(TestServers))]
@@ -28,13 +28,13 @@ public sealed class ConvergenceTests
         var dbA = a.Db();
         var dbB = b.Db();
         var seenOnB = new List<string?>();
-        using var effect = new Effect(() => seenOnB.Add(dbB.TodoItems.Get("milk").Get()?.Title));
+        using var effect = new Effect(() => seenOnB.Add(dbB.Todos.Get("milk").Get()?.Title));
 
-        dbA.TodoItems.Create(new TodoItem("milk", "Buy milk", false));
+        dbA.Todos.Create(new Todo("milk", "Buy milk", false));
         await Eventually.TrueAsync(() => seenOnB.Contains("Buy milk"), "B's effect sees A's todo");
 
         dbB.Mutate.Rename("milk", "Buy oat milk");
-        await Eventually.TrueAsync(() => dbA.TodoItems.Get("milk").Get()?.Title == "Buy oat milk", "A sees B's rename");
+        await Eventually.TrueAsync(() => dbA.Todos.Get("milk").Get()?.Title == "Buy oat milk", "A sees B's rename");
         await Eventually.TrueAsync(() => a.PendingCount.Get() == 0 && b.PendingCount.Get() == 0, "both are confirmed");
 
         var expected = await ServerStateAsync(server, "user:1");
@@ -55,8 +55,8 @@ public sealed class ConvergenceTests
         }
 
         var dbs = clients.Select(c => c.Db()).ToArray();
-        dbs[0].TodoItems.Create(new TodoItem("shared", "start", false));
-        await Eventually.TrueAsync(() => dbs.All(db => db.TodoItems.Get("shared").Exists()), "everyone has the shared todo");
+        dbs[0].Todos.Create(new Todo("shared", "start", false));
+        await Eventually.TrueAsync(() => dbs.All(db => db.Todos.Get("shared").Exists()), "everyone has the shared todo");
 
         await Task.WhenAll(dbs.Select((db, i) => Task.Run(() =>
         {
@@ -64,7 +64,7 @@ public sealed class ConvergenceTests
             {
                 db.Mutate.Toggle("shared");
                 db.Mutate.Rename("shared", $"client {i} edit {n}");
-                db.TodoItems.Create(new TodoItem($"own-{i}-{n}", "mine", n % 2 == 0));
+                db.Todos.Create(new Todo($"own-{i}-{n}", "mine", n % 2 == 0));
             }
         })));
 
@@ -97,15 +97,15 @@ public sealed class ConvergenceTests
         await other.StartAsync();
         var db = a.Db();
         var otherDb = other.Db();
-        db.TodoItems.Create(new TodoItem("t", "v0", false));
+        db.Todos.Create(new Todo("t", "v0", false));
         await Eventually.TrueAsync(() => a.PendingCount.Get() == 0, "the todo is confirmed");
         var seen = new List<string>();
-        using var effect = new Effect(() => { if (db.TodoItems.Get("t").Get() is { } todo) { lock (seen) { seen.Add(todo.Title); } } });
+        using var effect = new Effect(() => { if (db.Todos.Get("t").Get() is { } todo) { lock (seen) { seen.Add(todo.Title); } } });
 
         for (var n = 1; n <= 30; n++)
         {
             db.Mutate.Rename("t", $"v{n}");
-            otherDb.TodoItems.Get($"noise-{n}").Set(new TodoItem($"noise-{n}", "x", false)); // other traffic moves the log
+            otherDb.Todos.Get($"noise-{n}").Set(new Todo($"noise-{n}", "x", false)); // other traffic moves the log
             if (n % 5 == 0)
             {
                 await a.SyncAsync();
@@ -141,22 +141,22 @@ public sealed class ConvergenceTests
         var dbB = b.Db();
 
         // Another scope's changes make this scope's cursors skip numbers ...
-        elsewhere.Db().TodoItems.Create(new TodoItem("other-scope", "x", false));
+        elsewhere.Db().Todos.Create(new Todo("other-scope", "x", false));
         await elsewhere.SyncAsync();
 
         // ... B's change lands in the log after A's cursor ...
-        dbB.TodoItems.Create(new TodoItem("from-b", "B", false));
+        dbB.Todos.Create(new Todo("from-b", "B", false));
         await b.SyncAsync();
         var cursorBefore = a.Cursor;
 
         // ... then A pushes: its result cursor is past B's change, which A must still pull.
-        dbA.TodoItems.Create(new TodoItem("from-a", "A", false));
+        dbA.Todos.Create(new Todo("from-a", "A", false));
         await a.SyncAsync();
 
-        Assert.True(dbA.TodoItems.Get("from-b").Exists(), "A received B's change");
+        Assert.True(dbA.Todos.Get("from-b").Exists(), "A received B's change");
         Assert.True(a.Cursor > cursorBefore);
         Assert.Equal(0, a.PendingCount.Get());
-        Assert.False(dbA.TodoItems.Get("other-scope").Exists());
+        Assert.False(dbA.Todos.Get("other-scope").Exists());
         Assert.Equal(await ServerStateAsync(server, "user:1"), ClientState(dbA));
         server.AssertNothingRefused();
     }
@@ -181,7 +181,7 @@ public sealed class ConvergenceTests
 
         for (var i = 0; i < 23; i++)
         {
-            writer.Db().TodoItems.Create(new TodoItem($"t{i:00}", $"todo {i}", i % 3 == 0));
+            writer.Db().Todos.Create(new Todo($"t{i:00}", $"todo {i}", i % 3 == 0));
         }
 
         await writer.SyncAsync();
@@ -189,7 +189,7 @@ public sealed class ConvergenceTests
         var cursor = reader.Cursor;
         await reader.SyncAsync(); // an idle pull: an empty page must not move (or break) the cursor
 
-        Assert.Equal(23, reader.Db().TodoItems.All().Count);
+        Assert.Equal(23, reader.Db().Todos.All().Count);
         Assert.Equal(await ServerStateAsync(server, "user:1"), ClientState(reader.Db()));
         Assert.Equal(cursor, reader.Cursor);
         Assert.Equal(await server.SnapshotCursorAsync("user:1"), reader.Cursor);

@@ -27,7 +27,7 @@ public sealed class DisposalTests
             var provider = services.BuildServiceProvider();
             var client = provider.GetRequiredService<SyncClient>();
             await client.StartAsync();
-            provider.GetRequiredService<TodoDb>().TodoItems.Create(new TodoItem("a", "kept", false));
+            provider.GetRequiredService<TodoDb>().Todos.Create(new Todo("a", "kept", false));
 
             provider.Dispose(); // threw InvalidOperationException while the client was only IAsyncDisposable
 
@@ -40,7 +40,7 @@ public sealed class DisposalTests
                 AutomaticSync = false,
             });
             await reopened.StartAsync();
-            Assert.NotNull(reopened.Db().TodoItems.Get("a").Get());
+            Assert.NotNull(reopened.Db().Todos.Get("a").Get());
         }
         finally
         {

@@ -43,7 +43,7 @@ public sealed class FaultTests : IAsyncLifetime
         _proxy.Inject("snapshot", Fault.Answer(503, "oops"));
         await client.StartAsync();
 
-        client.Db().TodoItems.Create(new TodoItem("a", "Milk", false));
+        client.Db().Todos.Create(new Todo("a", "Milk", false));
 
         await Eventually.TrueAsync(() => client.PendingCount.Get() == 0, "the mutation is confirmed");
         Assert.Equal(1, await ServerTodoCountAsync());
@@ -81,17 +81,17 @@ public sealed class FaultTests : IAsyncLifetime
         proxy.Inject("push", Fault.DropAnswerAfterForwarding());
         var db = client.Db();
 
-        db.TodoItems.Create(new TodoItem("a", "Milk", false));
+        db.Todos.Create(new Todo("a", "Milk", false));
         db.Mutate.Toggle("a");
         await Eventually.TrueAsync(() => proxy.Count("push") >= 1, "the first push reached the server");
-        other.Db().TodoItems.Create(new TodoItem("b", "from another client", false)); // moves the scope on before the replay
+        other.Db().Todos.Create(new Todo("b", "from another client", false)); // moves the scope on before the replay
 
         await Eventually.TrueAsync(() => client.PendingCount.Get() == 0 && other.PendingCount.Get() == 0, "every mutation is confirmed");
         Assert.True(proxy.Count("push") >= 2, "the push was retried");
         var todos = await server.EntitiesAsync("user:1", "todo");
         Assert.True(JsonDocument.Parse(todos["a"]).RootElement.GetProperty("done").GetBoolean()); // toggled exactly once
         Assert.Equal(3UL, await server.SnapshotCursorAsync("user:1")); // three changes: nothing applied twice
-        await Eventually.TrueAsync(() => db.TodoItems.Get("b").Exists() && db.TodoItems.Get("a").Get()!.Done, "the client sees both");
+        await Eventually.TrueAsync(() => db.Todos.Get("b").Exists() && db.Todos.Get("a").Get()!.Done, "the client sees both");
         server.AssertNothingRefused();
     }
 
@@ -104,7 +104,7 @@ public sealed class FaultTests : IAsyncLifetime
         await using var client = Client();
         await client.StartAsync();
         var db = client.Db();
-        db.TodoItems.Create(new TodoItem("a", "Milk", false));
+        db.Todos.Create(new Todo("a", "Milk", false));
         await Eventually.TrueAsync(() => client.PendingCount.Get() == 0, "the todo is confirmed");
         var errors = new List<SyncError>();
         client.Error += (_, e) => { lock (errors) { errors.Add(e.Error); } };
@@ -114,9 +114,9 @@ public sealed class FaultTests : IAsyncLifetime
         db.Mutate.Rename("a", "Oat milk");
 
         await Eventually.TrueAsync(() => { lock (errors) { return errors.Any(e => e.Kind == SyncErrorKind.MalformedResponse); } }, "the bad answer is reported");
-        Assert.Equal("Oat milk", db.TodoItems.Get("a").Get()!.Title); // the optimistic value is untouched
+        Assert.Equal("Oat milk", db.Todos.Get("a").Get()!.Title); // the optimistic value is untouched
         await Eventually.TrueAsync(() => client.PendingCount.Get() == 0 && client.LastError.Get() is null, "the loop recovers");
-        Assert.Equal("Oat milk", db.TodoItems.Get("a").Get()!.Title);
+        Assert.Equal("Oat milk", db.Todos.Get("a").Get()!.Title);
     }
 
     [Fact]
@@ -124,7 +124,7 @@ public sealed class FaultTests : IAsyncLifetime
     {
         await using var other = Clients.Create(_server, live: false);
         await other.StartAsync();
-        other.Db().TodoItems.Create(new TodoItem("from-other", "x", false));
+        other.Db().Todos.Create(new Todo("from-other", "x", false));
         await Eventually.TrueAsync(() => other.PendingCount.Get() == 0, "the other client's todo is on the server");
         await using var client = Client(o => o.PullInterval = TimeSpan.FromHours(1));
         await client.StartAsync();
@@ -132,12 +132,12 @@ public sealed class FaultTests : IAsyncLifetime
         var snapshots = _proxy.Count("snapshot");
 
         _proxy.Inject("pull", Fault.Answer(410, """{"code":"cursor_too_old","error":"trimmed"}"""));
-        other.Db().TodoItems.Create(new TodoItem("later", "y", false));
+        other.Db().Todos.Create(new Todo("later", "y", false));
         await Eventually.TrueAsync(() => other.PendingCount.Get() == 0, "the later todo is on the server");
         await client.SyncAsync();
 
         Assert.Equal(snapshots + 1, _proxy.Count("snapshot"));
-        Assert.True(client.Db().TodoItems.Get("later").Exists());
+        Assert.True(client.Db().Todos.Get("later").Exists());
     }
 
     [Fact]
@@ -153,8 +153,8 @@ public sealed class FaultTests : IAsyncLifetime
         client.Error += (_, e) => { if (e.Error.Kind == SyncErrorKind.Refused) { refused.TrySetResult(e.Error); } };
         await client.StartAsync();
         var error = await refused.Task.WaitAsync(TimeSpan.FromSeconds(10));
-        client.Db().TodoItems.Create(new TodoItem("a", "x", false)); // a local write does not trigger a hot retry
-        client.Db().TodoItems.Create(new TodoItem("b", "x", false));
+        client.Db().Todos.Create(new Todo("a", "x", false)); // a local write does not trigger a hot retry
+        client.Db().Todos.Create(new Todo("b", "x", false));
         await Task.Delay(TimeSpan.FromSeconds(1)).ContinueWith(_ => { }, TaskScheduler.Default);
 
         Assert.Equal(System.Net.HttpStatusCode.Forbidden, error.StatusCode);

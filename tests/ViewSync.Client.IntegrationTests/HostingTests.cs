@@ -31,14 +31,14 @@ public sealed class HostingTests
         var db = host.Services.GetRequiredService<TodoDb>();
         var client = host.Services.GetRequiredService<SyncClient>();
         Assert.Same(client.Replica, db.Replica);
-        db.TodoItems.Create(new TodoItem("a", "from the host", false));
+        db.Todos.Create(new Todo("a", "from the host", false));
         await Eventually.TrueAsync(() => client.PendingCount.Get() == 0, "the hosted client pushed");
         await host.StopAsync();
 
         Assert.True((await server.Engine.SnapshotAsync("user:1")).Data["todo"].ContainsKey("a"));
         Assert.True(Volatile.Read(ref requests) > 0, "requests went through the named HttpClient's handlers");
         var after = Volatile.Read(ref requests);
-        db.TodoItems.Create(new TodoItem("b", "after stop", false));
+        db.Todos.Create(new Todo("b", "after stop", false));
         Assert.Equal(1, client.PendingCount.Get()); // stopped: kept locally, not pushed
         Assert.Equal(after, Volatile.Read(ref requests));
     }

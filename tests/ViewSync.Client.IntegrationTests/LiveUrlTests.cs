@@ -37,8 +37,8 @@ public sealed class LiveUrlTests
         await b.StartAsync();
         await Eventually.TrueAsync(() => a.LastSyncTime.Get() is not null && b.LastSyncTime.Get() is not null, "both have synced once");
 
-        new TodoDb(a).TodoItems.Create(new TodoItem("t", "from A", false));
+        new TodoDb(a).Todos.Create(new Todo("t", "from A", false));
 
-        await Eventually.TrueAsync(() => new TodoDb(b).TodoItems.Get("t").Exists(), "B pulled because of its live connection");
+        await Eventually.TrueAsync(() => new TodoDb(b).Todos.Get("t").Exists(), "B pulled because of its live connection");
     }
 }

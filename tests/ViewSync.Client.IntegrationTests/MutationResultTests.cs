@@ -17,7 +17,7 @@ public sealed class MutationResultTests
         await using var client = Clients.Create(server, live: false, configure: o => o.AutomaticSync = false);
         await client.StartAsync();
         var db = client.Db();
-        db.TodoItems.Create(new TodoItem("a", "Milk", false));
+        db.Todos.Create(new Todo("a", "Milk", false));
 
         var result = db.Mutate.Toggle("a");
 
@@ -42,10 +42,10 @@ public sealed class MutationResultTests
         await using var b = Clients.Create(server, live: false, configure: o => o.AutomaticSync = false);
         await a.StartAsync();
         await b.StartAsync();
-        b.Db().TodoItems.Create(new TodoItem("x", "shared", false));
+        b.Db().Todos.Create(new Todo("x", "shared", false));
         await b.SyncAsync();
         await a.SyncAsync();
-        b.Db().TodoItems.Get("x").Delete();
+        b.Db().Todos.Get("x").Delete();
         await b.SyncAsync();
         MutationRejectedEventArgs? reported = null;
         a.MutationRejected += (_, e) => reported = e;
@@ -62,6 +62,6 @@ public sealed class MutationResultTests
         var thrown = await Assert.ThrowsAsync<MutationRejectedException>(() => toggle.Confirmed.WaitAsync(Deadline));
         Assert.Equal(outcome.Code, thrown.Code);
         Assert.Equal(outcome.Message, thrown.Message);
-        Assert.False(a.Db().TodoItems.Get("x").Exists()); // rolled back before the result completed
+        Assert.False(a.Db().Todos.Get("x").Exists()); // rolled back before the result completed
     }
 }

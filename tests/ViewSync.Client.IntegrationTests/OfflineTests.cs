@@ -42,10 +42,10 @@ public sealed class OfflineTests : IDisposable
             offline.Error += (_, _) => Interlocked.Increment(ref errors);
             await offline.StartAsync(); // succeeds with no server
             var db = offline.Db();
-            db.TodoItems.Create(new TodoItem("a", "Milk", false));
-            db.TodoItems.Create(new TodoItem("b", "Bread", false));
+            db.Todos.Create(new Todo("a", "Milk", false));
+            db.Todos.Create(new Todo("b", "Bread", false));
             db.Mutate.Toggle("a");
-            Assert.True(db.TodoItems.Get("a").Get()!.Done); // reads and writes work offline
+            Assert.True(db.Todos.Get("a").Get()!.Done); // reads and writes work offline
             await Eventually.TrueAsync(() => Volatile.Read(ref errors) > 0 && !offline.Online.Get(), "the client notices it is offline");
             Assert.Equal(3, offline.PendingCount.Get());
             await offline.FlushAsync();
@@ -62,7 +62,7 @@ public sealed class OfflineTests : IDisposable
         });
         await restarted.StartAsync();
         Assert.Equal(3, restarted.PendingCount.Get()); // restored from disk
-        Assert.True(restarted.Db().TodoItems.Get("a").Get()!.Done);
+        Assert.True(restarted.Db().Todos.Get("a").Get()!.Done);
 
         await Eventually.TrueAsync(() => restarted.PendingCount.Get() == 0, "everything is pushed and confirmed");
         var snapshot = await server.Engine.SnapshotAsync("user:1");
@@ -82,18 +82,18 @@ public sealed class OfflineTests : IDisposable
         await using var b = Clients.Create(server, live: false);
         await a.StartAsync();
         await b.StartAsync();
-        b.Db().TodoItems.Create(new TodoItem("x", "shared", false));
+        b.Db().Todos.Create(new Todo("x", "shared", false));
         await b.SyncAsync();
         await a.SyncAsync();
         var rejected = new List<MutationRejectedEventArgs>();
         a.MutationRejected += (_, e) => rejected.Add(e);
 
         // B deletes x; A, not knowing yet, toggles it and creates another todo.
-        b.Db().TodoItems.Get("x").Delete();
+        b.Db().Todos.Get("x").Delete();
         await b.SyncAsync();
         var toggle = a.Db().Mutate.Toggle("x");
-        a.Db().TodoItems.Create(new TodoItem("y", "mine", false));
-        Assert.True(a.Db().TodoItems.Get("x").Get()!.Done); // optimistic
+        a.Db().Todos.Create(new Todo("y", "mine", false));
+        Assert.True(a.Db().Todos.Get("x").Get()!.Done); // optimistic
 
         await a.SyncAsync();
 
@@ -101,8 +101,8 @@ public sealed class OfflineTests : IDisposable
         Assert.Equal(toggle.Id, rejection.Mutation.Id);
         Assert.Equal("todo.toggle", rejection.Mutation.Name);
         Assert.Equal(ErrorCodes.Conflict, rejection.Code);
-        Assert.False(a.Db().TodoItems.Get("x").Exists()); // rolled back to the server's truth
-        Assert.True(a.Db().TodoItems.Get("y").Exists());
+        Assert.False(a.Db().Todos.Get("x").Exists()); // rolled back to the server's truth
+        Assert.True(a.Db().Todos.Get("y").Exists());
         Assert.Equal(0, a.PendingCount.Get());
         Assert.True((await server.EntitiesAsync("user:1", "todo")).ContainsKey("y"));
         server.AssertNothingRefused();

@@ -68,7 +68,7 @@ public sealed class PushWireGoldenTests
         await using var client = new SyncClient(TodoDb.Mutators, new SyncClientOptions { BaseUrl = server.BaseAddress, Scope = "user:123", AutomaticSync = false });
         await client.StartAsync();
         var db = client.Db();
-        db.TodoItems.Create(new TodoItem("abc", "Buy milk", false));
+        db.Todos.Create(new Todo("abc", "Buy milk", false));
         db.Mutate.Rename("abc", "Buy oat milk");
         var ids = client.Replica.Pending().Select(m => m.Id).ToList();
 

@@ -19,7 +19,7 @@ public sealed class RejectionAndLiveTests
     public async Task A_mutation_the_server_refuses_as_invalid_is_rolled_back_reported_once_and_never_retried()
     {
         // This server does not know todo.rename: a deployment mismatch the client must survive.
-        var serverTable = new MutatorTable.Builder().AddEntity(TodoDb.EntityTypes.TodoItem).Build();
+        var serverTable = new MutatorTable.Builder().AddEntity(TodoDb.EntityTypes.Todo).Build();
         await using var server = await ServerHost.StartAsync(mutators: serverTable);
         await using var client = Clients.Create(server, live: false, configure: o => o.AutomaticSync = false);
         var rejected = new List<MutationRejectedEventArgs>();
@@ -28,9 +28,9 @@ public sealed class RejectionAndLiveTests
         client.Error += (_, e) => errors.Add(e.Error);
         await client.StartAsync();
         var db = client.Db();
-        db.TodoItems.Create(new TodoItem("a", "Milk", false));
+        db.Todos.Create(new Todo("a", "Milk", false));
         var rename = db.Mutate.Rename("a", "Oat milk");
-        Assert.Equal("Oat milk", db.TodoItems.Get("a").Get()!.Title); // optimistic
+        Assert.Equal("Oat milk", db.Todos.Get("a").Get()!.Title); // optimistic
 
         await client.SyncAsync();
         await client.SyncAsync();
@@ -39,7 +39,7 @@ public sealed class RejectionAndLiveTests
         Assert.Equal(rename.Id, rejection.Mutation.Id);
         Assert.Equal(ErrorCodes.InvalidMutation, rejection.Code);
         Assert.Contains("Unknown mutator 'todo.rename'", rejection.Error, StringComparison.Ordinal);
-        Assert.Equal("Milk", db.TodoItems.Get("a").Get()!.Title); // rolled back
+        Assert.Equal("Milk", db.Todos.Get("a").Get()!.Title); // rolled back
         Assert.Equal(0, client.PendingCount.Get());
         var error = Assert.Single(errors);
         Assert.Equal(SyncErrorKind.MutationRejected, error.Kind);
@@ -68,19 +68,19 @@ public sealed class RejectionAndLiveTests
         var written = 0;
         await Eventually.TrueAsync(() =>
         {
-            if (b.Db().TodoItems.All().Count > 0)
+            if (b.Db().Todos.All().Count > 0)
             {
                 return true;
             }
 
-            a.Db().TodoItems.Create(new TodoItem($"t{written++}", "from A", false));
+            a.Db().Todos.Create(new Todo($"t{written++}", "from A", false));
             return false;
         }, "B pulled once its live connection was up");
 
         // Now B's live connection is up, and nothing but a notification makes it pull again.
-        a.Db().TodoItems.Create(new TodoItem("last", "from A", false));
-        await Eventually.TrueAsync(() => b.Db().TodoItems.Get("last").Exists(), "B pulled after a live notification");
-        await Eventually.TrueAsync(() => a.PendingCount.Get() == 0 && b.Db().TodoItems.All().Count == written + 1, "B has every todo A wrote");
+        a.Db().Todos.Create(new Todo("last", "from A", false));
+        await Eventually.TrueAsync(() => b.Db().Todos.Get("last").Exists(), "B pulled after a live notification");
+        await Eventually.TrueAsync(() => a.PendingCount.Get() == 0 && b.Db().Todos.All().Count == written + 1, "B has every todo A wrote");
         server.AssertNothingRefused();
     }
 
@@ -139,9 +139,9 @@ public sealed class RejectionAndLiveTests
         await b.StartAsync();
         await Eventually.TrueAsync(() => b.LastSyncTime.Get() is not null, "B has synced once");
 
-        new TodoDb(a).TodoItems.Create(new TodoItem("t", "from A", false));
+        new TodoDb(a).Todos.Create(new Todo("t", "from A", false));
 
-        await Eventually.TrueAsync(() => new TodoDb(b).TodoItems.Get("t").Exists(), "B pulled after a string-data notification");
+        await Eventually.TrueAsync(() => new TodoDb(b).Todos.Get("t").Exists(), "B pulled after a string-data notification");
     }
 
     [Fact]
@@ -161,7 +161,7 @@ public sealed class RejectionAndLiveTests
         });
         await client.StartAsync();
 
-        client.Db().TodoItems.Create(new TodoItem("a", "x", false));
+        client.Db().Todos.Create(new Todo("a", "x", false));
         await client.SyncAsync();
 
         Assert.Equal(0, client.PendingCount.Get());

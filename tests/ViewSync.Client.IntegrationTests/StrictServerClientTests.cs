@@ -13,7 +13,7 @@ public sealed class StrictServerClientTests
         await using var server = await StrictServer.StartAsync();
         await using var client = Clients.Create(server, scope: StrictServer.ForbiddenScope, live: false, configure: o => o.AutomaticSync = false);
         await client.StartAsync();
-        client.Db().TodoItems.Create(new TodoItem("a", "x", false));
+        client.Db().Todos.Create(new Todo("a", "x", false));
 
         var error = await Assert.ThrowsAsync<SyncException>(() => client.SyncAsync());
 
@@ -33,7 +33,7 @@ public sealed class StrictServerClientTests
         await using var idle = Clients.Create(server, live: false, configure: o => o.AutomaticSync = false);
         await writer.StartAsync();
         await idle.StartAsync();
-        writer.Db().TodoItems.Create(new TodoItem("elsewhere", "x", false));
+        writer.Db().Todos.Create(new Todo("elsewhere", "x", false));
         await writer.SyncAsync();
 
         for (var i = 0; i < 3; i++)

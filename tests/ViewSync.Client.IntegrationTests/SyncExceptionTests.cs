@@ -52,7 +52,7 @@ public sealed class SyncExceptionTests
         await using var server = await ScriptedServer.StartAsync(context => Answer(context, 200, """{"cursor":"not a number","data":{"""));
         await using var client = ClientFor(server.BaseAddress);
         await client.StartAsync();
-        client.Db().TodoItems.Create(new TodoItem("a", "kept", false));
+        client.Db().Todos.Create(new Todo("a", "kept", false));
 
         var error = await Assert.ThrowsAsync<SyncException>(() => client.SyncAsync());
 

@@ -27,7 +27,7 @@ public sealed class SyncLoopTests
 
         for (var i = 0; i < 30; i++)
         {
-            client.Db().TodoItems.Create(new TodoItem($"big{i}", new string((char)('a' + (i % 26)), 40_000), false));
+            client.Db().Todos.Create(new Todo($"big{i}", new string((char)('a' + (i % 26)), 40_000), false));
         }
 
         await client.SyncAsync();
@@ -45,7 +45,7 @@ public sealed class SyncLoopTests
         await using var client = Clients.Create(server, live: false, configure: o => o.AutomaticSync = false);
         await client.StartAsync();
 
-        var error = Assert.Throws<MutationTooLargeException>(() => client.Db().TodoItems.Create(new TodoItem("huge", new string('x', 1_200_000), false)));
+        var error = Assert.Throws<MutationTooLargeException>(() => client.Db().Todos.Create(new Todo("huge", new string('x', 1_200_000), false)));
 
         Assert.Equal("todo.create", error.Name);
         Assert.True(error.Size > error.Limit);
@@ -67,13 +67,13 @@ public sealed class SyncLoopTests
         var rejected = new List<MutationRejectedEventArgs>();
         client.MutationRejected += (_, e) => rejected.Add(e);
         await client.StartAsync();
-        client.Db().TodoItems.Create(new TodoItem("first", "accepted before", false));
+        client.Db().Todos.Create(new Todo("first", "accepted before", false));
         await client.SyncAsync(); // the server has shown it takes this client's pushes
 
         proxy.AnswerWhile("push", body => body.Contains("poison", StringComparison.Ordinal), Fault.Answer(400, """{"code":"invalid_mutation","error":"sync: invalid mutation"}"""));
         foreach (var id in new[] { "a", "b", "poison", "c", "d" })
         {
-            client.Db().TodoItems.Create(new TodoItem(id, id, false));
+            client.Db().Todos.Create(new Todo(id, id, false));
         }
 
         await client.SyncAsync();
@@ -104,16 +104,16 @@ public sealed class SyncLoopTests
         await using var other = Clients.Create(server, live: false, configure: o => o.AutomaticSync = false);
         await other.StartAsync();
 
-        client.Db().TodoItems.Create(new TodoItem("mine", "waits", false));
-        client.Db().TodoItems.Create(new TodoItem("mine2", "waits too", false));
-        other.Db().TodoItems.Create(new TodoItem("theirs", "arrives anyway", false));
+        client.Db().Todos.Create(new Todo("mine", "waits", false));
+        client.Db().Todos.Create(new Todo("mine2", "waits too", false));
+        other.Db().Todos.Create(new Todo("theirs", "arrives anyway", false));
         await other.SyncAsync();
         var failure = await Assert.ThrowsAsync<SyncException>(() => client.SyncAsync());
 
         Assert.Contains("push", failure.Message, StringComparison.Ordinal);
         Assert.Equal(0, rejected);
         Assert.Equal(2, client.PendingCount.Get()); // kept, not rejected one by one
-        Assert.Equal("arrives anyway", client.Db().TodoItems.Get("theirs").Get()?.Title); // the pull still ran
+        Assert.Equal("arrives anyway", client.Db().Todos.Get("theirs").Get()?.Title); // the pull still ran
 
         proxy.StopAnswering("push");
         await client.SyncAsync();
@@ -137,7 +137,7 @@ public sealed class SyncLoopTests
         await Eventually.TrueAsync(() => proxy.Count("snapshot") >= 9, "the client backs off through several failures");
         proxy.StopAnswering("snapshot"); // the server is back, but the next retry is a minute or more away
 
-        client.Db().TodoItems.Create(new TodoItem("now", "pushed at once", false));
+        client.Db().Todos.Create(new Todo("now", "pushed at once", false));
 
         await Eventually.TrueAsync(() => client.PendingCount.Get() == 0, "the edit reaches the server well before the backoff ends", TimeSpan.FromSeconds(5));
         Assert.Contains("now", (await server.Engine.SnapshotAsync("user:1")).Data["todo"].Keys);
@@ -156,9 +156,9 @@ public sealed class SyncLoopTests
         });
         await client.StartAsync();
         var titles = new List<string?>();
-        using var effect = new Effect(() => titles.Add(client.Db().TodoItems.Get("a").Get()?.Title));
+        using var effect = new Effect(() => titles.Add(client.Db().Todos.Get("a").Get()?.Title));
 
-        client.Db().TodoItems.Create(new TodoItem("a", "Milk", false));
+        client.Db().Todos.Create(new Todo("a", "Milk", false));
         await client.SyncAsync();
 
         Assert.Equal(0, client.PendingCount.Get());
@@ -176,9 +176,9 @@ public sealed class SyncLoopTests
         {
             await using (var early = Clients.Create(server, live: false, persistence: new FilePersistence(directory), configure: o => o.AutomaticSync = false))
             {
-                early.Db().TodoItems.Create(new TodoItem("early", "made before start", false));
+                early.Db().Todos.Create(new Todo("early", "made before start", false));
                 await early.StartAsync();
-                early.Db().TodoItems.Create(new TodoItem("later", "made after start", false));
+                early.Db().Todos.Create(new Todo("later", "made after start", false));
                 Assert.Equal(2, early.PendingCount.Get());
             }
 
@@ -204,7 +204,7 @@ public sealed class SyncLoopTests
             await writer.StartAsync();
             for (var i = 0; i < 2000; i++)
             {
-                writer.Db().TodoItems.Create(new TodoItem($"t{i:D4}", new string('s', 2500), false));
+                writer.Db().Todos.Create(new Todo($"t{i:D4}", new string('s', 2500), false));
             }
 
             await writer.SyncAsync();

@@ -26,7 +26,7 @@ public sealed class SyncStatusTests
         Assert.Equal(0, status.PendingCount);
         Assert.Null(status.LastSyncedAt);
 
-        client.Db().TodoItems.Create(new TodoItem("a", "one", false));
+        client.Db().Todos.Create(new Todo("a", "one", false));
         Assert.Equal([(nameof(SyncStatus.PendingCount), (object?)1)], seen);
 
         seen.Clear();
@@ -89,7 +89,7 @@ public sealed class SyncStatusTests
         };
 
         await client.StartAsync();
-        client.Db().TodoItems.Create(new TodoItem("a", "from a worker thread", false)); // not the UI thread
+        client.Db().Todos.Create(new Todo("a", "from a worker thread", false)); // not the UI thread
 
         await Eventually.TrueAsync(() => client.Status.IsOnline && client.Status.PendingCount == 0 && client.Status.LastSyncedAt is not null, "the status shows the client synced");
         lock (raised)

@@ -98,6 +98,49 @@ public class GeneratorDiagnosticTests
         DiagnosticAssert.At(diagnostic, "payload", "Attach(");
     }
 
+    [Theory]
+    [InlineData("List<Stream>", "holds a 'System.IO.Stream' as a type argument of 'System.Collections.Generic.List<System.IO.Stream>', which is a stream of bytes")]
+    [InlineData("Stream[]", "holds a 'System.IO.Stream' as its elements, which is a stream of bytes")]
+    [InlineData("Dictionary<string, object>", "holds a 'object' as a type argument of 'System.Collections.Generic.Dictionary<string, object>', which is 'object'")]
+    [InlineData("Attachment", "holds a 'System.IO.Stream' in property 'Attachment.Body', which is a stream of bytes")]
+    [InlineData("Envelope", "holds a 'Attachment' in property 'Envelope.Inner', which holds a 'System.IO.Stream' in property 'Attachment.Body'")]
+    [InlineData("List<Envelope>?", "which holds a 'System.IO.Stream' in property 'Attachment.Body'")]
+    [InlineData("Derived", "holds a 'System.Action' in property 'Base.Callback', which is a delegate")]
+    public async Task VSYNC014_types_that_hold_what_can_never_be_json(string type, string reason)
+    {
+        var diagnostics = await GeneratorHarness.DiagnosticsAsync(Usings + Notes + $$"""
+            public sealed record Attachment(string Name, Stream Body);
+            public sealed record Envelope(Attachment Inner);
+            public class Base { public Action? Callback { get; set; } }
+            public sealed class Derived : Base { public string Name { get; set; } = ""; }
+            [SyncDatabase(typeof(AppJson))] public partial class NotesDb;
+            public static class M { [Mutator("note.attach")] public static void Attach(NotesDb.Tx tx, string id, {{type}} payload) { } }
+            """);
+
+        // One error that names what inside the type is the problem, instead of VSYNC010 asking for [JsonSerializable].
+        var diagnostic = Assert.Single(diagnostics, d => d.Id.StartsWith("VSYNC", StringComparison.Ordinal) || d.Id.StartsWith("CS", StringComparison.Ordinal));
+        Assert.Equal("VSYNC014", diagnostic.Id);
+        Assert.Contains(reason, diagnostic.GetMessage(), StringComparison.Ordinal);
+        DiagnosticAssert.At(diagnostic, "payload", "Attach(");
+    }
+
+    [Fact]
+    public async Task VSYNC014_ignores_what_json_ignores()
+    {
+        var diagnostics = await GeneratorHarness.DiagnosticsAsync(Usings + Notes + """
+            public sealed record Attachment(string Name)
+            {
+                [JsonIgnore] public Stream? Cached { get; init; }
+                public static Stream? Shared { get; set; }
+            }
+            [JsonSerializable(typeof(Attachment))] internal partial class AppJson;
+            [SyncDatabase(typeof(AppJson))] public partial class NotesDb;
+            public static class M { [Mutator("note.attach")] public static void Attach(NotesDb.Tx tx, string id, Attachment payload) { } }
+            """);
+
+        Assert.DoesNotContain(diagnostics, d => d.Id.StartsWith("VSYNC", StringComparison.Ordinal));
+    }
+
     [Fact]
     public async Task VSYNC014_leaves_the_other_mutators_generated()
     {

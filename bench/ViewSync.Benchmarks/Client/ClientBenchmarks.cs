@@ -22,7 +22,7 @@ public class ClientBenchmarks
     private Effect _effect = null!;
     private int _created;
     private int _seen;
-    private TodoItem _sample = null!;
+    private Todo _sample = null!;
     private TodoDb _rebasing = null!;
     private byte[][] _pages = null!;
     private int _page;
@@ -34,15 +34,15 @@ public class ClientBenchmarks
     public void Setup()
     {
         _db = new TodoDb();
-        _effect = new Effect(() => _seen = _db.TodoItems.Count());
-        _sample = new TodoItem("sample", "Buy oat milk", false);
+        _effect = new Effect(() => _seen = _db.Todos.Count());
+        _sample = new Todo("sample", "Buy oat milk", false);
 
         // A replica with 1,000 confirmed todos and 100 pending renames over them.
         _rebasing = new TodoDb();
         var confirmed = new StoreSnapshot.Builder();
         for (var i = 0; i < PageSize; i++)
         {
-            confirmed.Add("todo", $"t{i}", JsonSerializer.SerializeToUtf8Bytes(new TodoItem($"t{i}", "start", false), AppJson.Default.TodoItem));
+            confirmed.Add("todo", $"t{i}", JsonSerializer.SerializeToUtf8Bytes(new Todo($"t{i}", "start", false), AppJson.Default.Todo));
         }
 
         _rebasing.Replica.ResetConfirmed(confirmed.Build(), 1, []);
@@ -62,12 +62,12 @@ public class ClientBenchmarks
     public void Cleanup() => _effect.Dispose();
 
     [Benchmark(Baseline = true), BenchmarkCategory("optimistic-create")]
-    public byte[] Create_SerializeOnly() => JsonSerializer.SerializeToUtf8Bytes(_sample with { Id = $"s{_created++}" }, AppJson.Default.TodoItem);
+    public byte[] Create_SerializeOnly() => JsonSerializer.SerializeToUtf8Bytes(_sample with { Id = $"s{_created++}" }, AppJson.Default.Todo);
 
     [Benchmark, BenchmarkCategory("optimistic-create")]
     public int Create_Optimistic_EffectObserved()
     {
-        _db.TodoItems.Create(_sample with { Id = $"c{_created++}" });
+        _db.Todos.Create(_sample with { Id = $"c{_created++}" });
         return _seen;
     }
 
@@ -125,7 +125,7 @@ public class ClientBenchmarks
                 Entity = "todo",
                 Id = $"t{i}",
                 Op = EntityChange.Update,
-                Value = JsonSerializer.SerializeToElement(new TodoItem($"t{i}", "start", done), AppJson.Default.TodoItem),
+                Value = JsonSerializer.SerializeToElement(new Todo($"t{i}", "start", done), AppJson.Default.Todo),
             }, ProtocolJsonContext.Default.EntityChange),
         }).ToList();
         return JsonSerializer.SerializeToUtf8Bytes(new PullResponse { Changes = changes, NextCursor = PageSize }, ProtocolJsonContext.Default.PullResponse);
@@ -136,7 +136,7 @@ public class ClientBenchmarks
         var builder = new StoreSnapshot.Builder();
         for (var i = 0; i < SnapshotSize; i++)
         {
-            builder.Add("todo", $"t{i}", JsonSerializer.SerializeToUtf8Bytes(new TodoItem($"t{i}", $"title {i}", (i + version) % 2 == 0), AppJson.Default.TodoItem));
+            builder.Add("todo", $"t{i}", JsonSerializer.SerializeToUtf8Bytes(new Todo($"t{i}", $"title {i}", (i + version) % 2 == 0), AppJson.Default.Todo));
         }
 
         return builder.Build();

@@ -78,14 +78,14 @@ internal static class LiveLatency
         var dbA = new TodoDb(a);
         var dbB = new TodoDb(b);
         // Both hold the whole store (a snapshot on first sync) before anything is timed.
-        await WaitAsync(() => dbA.TodoItems.Count() >= entities && dbB.TodoItems.Count() >= entities, TimeSpan.FromSeconds(120));
+        await WaitAsync(() => dbA.Todos.Count() >= entities && dbB.Todos.Count() >= entities, TimeSpan.FromSeconds(120));
         if (entities > 0)
         {
-            Console.WriteLine($"Loaded: A holds {dbA.TodoItems.Count():N0} todos, B {dbB.TodoItems.Count():N0}, both journals open: {a.Replica.IsPersistent && b.Replica.IsPersistent}");
+            Console.WriteLine($"Loaded: A holds {dbA.Todos.Count():N0} todos, B {dbB.Todos.Count():N0}, both journals open: {a.Replica.IsPersistent && b.Replica.IsPersistent}");
         }
 
-        dbA.TodoItems.Create(new TodoItem("t", "0", false));
-        await WaitAsync(() => dbB.TodoItems.Get("t").Get()?.Title == "0", TimeSpan.FromSeconds(10));
+        dbA.Todos.Create(new Todo("t", "0", false));
+        await WaitAsync(() => dbB.Todos.Get("t").Get()?.Title == "0", TimeSpan.FromSeconds(10));
         var bareScope = entities > 0 ? "bench-empty" : Scopes.Default;
 
         using var http = new HttpClient { BaseAddress = new Uri(root, "_sync/") };
@@ -103,7 +103,7 @@ internal static class LiveLatency
 
             var seen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             var title = i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            using var effect = new Effect(() => { if (dbB.TodoItems.Get("t").Get()?.Title == title) { seen.TrySetResult(); } });
+            using var effect = new Effect(() => { if (dbB.Todos.Get("t").Get()?.Title == title) { seen.TrySetResult(); } });
             clock.Restart();
             dbA.Mutate.Rename("t", title);
             await seen.Task.WaitAsync(TimeSpan.FromSeconds(10));

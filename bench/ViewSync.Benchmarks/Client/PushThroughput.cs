@@ -115,7 +115,7 @@ internal static class PushThroughput
         var db = new TodoDb(client);
         for (var i = 0; i < mutations; i++)
         {
-            db.TodoItems.Create(new TodoItem($"m{i}", "benchmark", false));
+            db.Todos.Create(new Todo($"m{i}", "benchmark", false));
         }
 
         var clock = Stopwatch.StartNew();
@@ -125,7 +125,7 @@ internal static class PushThroughput
         }
 
         clock.Stop();
-        if (db.TodoItems.Count() != mutations || client.LastError.Get() is { } error)
+        if (db.Todos.Count() != mutations || client.LastError.Get() is { } error)
         {
             throw new InvalidOperationException($"The round did not sync all {mutations} mutations cleanly; its figure would be meaningless.");
         }

@@ -17,7 +17,7 @@ internal static class JournalData
 
     /// <summary>The UTF-8 JSON of one todo, as the server sends it.</summary>
     public static byte[] Todo(int i, int version) =>
-        JsonSerializer.SerializeToUtf8Bytes(new TodoItem($"t{i}", $"title {i} v{version}", version % 2 == 0), AppJson.Default.TodoItem);
+        JsonSerializer.SerializeToUtf8Bytes(new Todo($"t{i}", $"title {i} v{version}", version % 2 == 0), AppJson.Default.Todo);
 
     /// <summary>A snapshot of <paramref name="entities"/> todos.</summary>
     public static StoreSnapshot Snapshot(int entities)

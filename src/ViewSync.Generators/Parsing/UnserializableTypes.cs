@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 
 namespace ViewSync.Generators.Parsing;
@@ -8,8 +10,71 @@ namespace ViewSync.Generators.Parsing;
 /// </summary>
 internal static class UnserializableTypes
 {
-    /// <summary>Why <paramref name="type"/> cannot be a mutator argument, or null when it can.</summary>
-    public static string? Reason(ITypeSymbol type)
+    /// <summary>
+    /// Why <paramref name="type"/> cannot be a mutator argument, or null when it can: the type itself, or
+    /// what it holds (array elements, type arguments such as <c>List&lt;Stream&gt;</c>, and the public properties
+    /// of the app's own records and classes, however deeply nested).
+    /// </summary>
+    public static string? Reason(ITypeSymbol type) =>
+        OwnReason(type) ?? HeldReason(type, new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default));
+
+    private static string? HeldReason(ITypeSymbol type, HashSet<ITypeSymbol> visited)
+    {
+        if (!visited.Add(type))
+        {
+            return null;
+        }
+
+        foreach (var (held, where) in Held(type))
+        {
+            if ((OwnReason(held) ?? HeldReason(held, visited)) is { } reason)
+            {
+                return $"holds a '{held.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString()}' {where}, which {reason}";
+            }
+        }
+
+        return null;
+    }
+
+    private static IEnumerable<(ITypeSymbol Held, string Where)> Held(ITypeSymbol type)
+    {
+        if (type is IArrayTypeSymbol array)
+        {
+            yield return (array.ElementType, "as its elements");
+            yield break;
+        }
+
+        if (type is not INamedTypeSymbol named)
+        {
+            yield break;
+        }
+
+        foreach (var argument in named.TypeArguments)
+        {
+            yield return (argument, $"as a type argument of '{named.ToDisplayString()}'");
+        }
+
+        // Only the app's own types: their properties are what System.Text.Json writes. Library types
+        // (DateTimeOffset, List<T>) are serialised by converters, not by walking their properties.
+        if (named.TypeKind is TypeKind.Enum)
+        {
+            yield break;
+        }
+
+        for (var declared = named; declared is not null && declared.Locations.Any(l => l.IsInSource); declared = declared.BaseType)
+        {
+            foreach (var property in declared.GetMembers().OfType<IPropertySymbol>())
+            {
+                if (property is { IsStatic: false, IsIndexer: false, DeclaredAccessibility: Accessibility.Public, GetMethod: not null } &&
+                    !property.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == "System.Text.Json.Serialization.JsonIgnoreAttribute"))
+                {
+                    yield return (property.Type, $"in property '{declared.Name}.{property.Name}'");
+                }
+            }
+        }
+    }
+
+    private static string? OwnReason(ITypeSymbol type)
     {
         if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
         {

@@ -52,7 +52,7 @@ public sealed class SyncEngineTests : IAsyncDisposable
     public async Task Rejections_carry_their_code_and_write_nothing(string kind)
     {
         var boom = new MutatorTable.Builder()
-            .AddEntity(TodoDb.EntityTypes.TodoItem)
+            .AddEntity(TodoDb.EntityTypes.Todo)
             .Add("todo.boom", (tx, args) =>
             {
                 tx.Put("todo", "x", """{"id":"x","title":"half","done":false}"""u8);
