@@ -27,14 +27,20 @@ internal sealed class BoundedJsonContentSerializer(long maxResponseBytes) : IHtt
             throw new ResponseTooLargeException(maxResponseBytes);
         }
 
-        var typeInfo = ProtocolJsonContext.Default.GetTypeInfo(typeof(T)) as JsonTypeInfo<T>
-            ?? throw new InvalidOperationException($"{typeof(T).Name} is not a protocol type.");
+        var typeInfo = ProtocolTypeInfo<T>.Value;
         var stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
             await using var bounded = new BoundedReadStream(stream, maxResponseBytes);
             return await JsonSerializer.DeserializeAsync(bounded, typeInfo, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The protocol metadata of <typeparamref name="T"/>, looked up once per type rather than per answer.</summary>
+    private static class ProtocolTypeInfo<T>
+    {
+        public static readonly JsonTypeInfo<T> Value = ProtocolJsonContext.Default.GetTypeInfo(typeof(T)) as JsonTypeInfo<T>
+            ?? throw new InvalidOperationException($"{typeof(T).Name} is not a protocol type.");
     }
 
     /// <summary>Reads through to another stream and fails once more than the limit was read.</summary>
