@@ -4,7 +4,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using System.Threading.Channels;
+using ViewSync.Client.IntegrationTests.Support;
 using ViewSync.LargeScope.Host;
 using ViewSync.Mutations;
 using ViewSync.Server.Engine;
@@ -82,9 +82,9 @@ public sealed class LargeScopeMemoryTests(ITestOutputHelper output) : IDisposabl
         var database = Path.Combine(_directory, "server.db");
         var host = SiblingBuild.Dll("tests/ViewSync.LargeScope.Host", "ViewSync.LargeScope.Host");
 
-        await using var server = Child.Start(host, ["server", database], output, "server", ServerHeapLimit);
+        await using var server = ChildProcess.Start(host, ["server", database], output, "server", StepTimeout, ServerHeapLimit);
         var baseUrl = (await server.ExpectAsync("ready")).Split(' ')[1];
-        await using var client = Child.Start(host, ["client", baseUrl], output, "client", ClientHeapLimit);
+        await using var client = ChildProcess.Start(host, ["client", baseUrl], output, "client", StepTimeout, ClientHeapLimit);
 
         // Clients that must start from cursor 0 take their (empty) snapshot before anything is written: a new
         // client's first cycle is a snapshot, which would otherwise bring the whole scope.
@@ -157,7 +157,7 @@ public sealed class LargeScopeMemoryTests(ITestOutputHelper output) : IDisposabl
     /// server from 132 to 796 MiB). Every page holds at most <see cref="SyncEngineOptions.DefaultMaxPageBytes"/> of values
     /// plus one entity, the pages together are the scope, and the server's peak stays bounded.
     /// </summary>
-    private async Task PullPagesAreBoundedAsync(Child server, Uri baseUrl, Seeded seeded)
+    private async Task PullPagesAreBoundedAsync(ChildProcess server, Uri baseUrl, Seeded seeded)
     {
         const int Pullers = 4;
         var baseline = Values(await server.AskAsync("baseline", "baseline"));
@@ -277,135 +277,4 @@ public sealed class LargeScopeMemoryTests(ITestOutputHelper output) : IDisposabl
     private sealed record Seeded(int Count, long Bytes, string Digest, ulong Head);
 
     private sealed record Page(int Count, long Bytes, long LastBytes, bool HasMore, ulong Next);
-
-    /// <summary>A child process that answers one line per command; its standard error goes to the test output.</summary>
-    private sealed class Child : IAsyncDisposable
-    {
-        private readonly Process _process;
-        private readonly Channel<string> _lines = Channel.CreateUnbounded<string>();
-        private readonly ITestOutputHelper _output;
-        private readonly string _name;
-        private readonly StringBuilder _errors = new();
-
-        private Child(Process process, ITestOutputHelper output, string name)
-        {
-            _process = process;
-            _output = output;
-            _name = name;
-        }
-
-        public static Child Start(string dll, IEnumerable<string> arguments, ITestOutputHelper output, string name, long heapHardLimit)
-        {
-            var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-            {
-                RedirectStandardInput = true,
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                UseShellExecute = false,
-            };
-            start.Environment["DOTNET_GCHeapHardLimit"] = heapHardLimit.ToString("X", CultureInfo.InvariantCulture);
-            start.ArgumentList.Add(dll);
-            foreach (var argument in arguments)
-            {
-                start.ArgumentList.Add(argument);
-            }
-
-            var child = new Child(Process.Start(start) ?? throw new InvalidOperationException($"could not start {dll}"), output, name);
-            child._process.OutputDataReceived += (_, e) =>
-            {
-                if (e.Data is null)
-                {
-                    child._lines.Writer.TryComplete();
-                }
-                else
-                {
-                    child._lines.Writer.TryWrite(e.Data);
-                }
-            };
-            child._process.ErrorDataReceived += (_, e) =>
-            {
-                if (e.Data is not null)
-                {
-                    lock (child._errors)
-                    {
-                        child._errors.AppendLine(e.Data);
-                    }
-                }
-            };
-            child._process.BeginOutputReadLine();
-            child._process.BeginErrorReadLine();
-            return child;
-        }
-
-        public async Task<string> AskAsync(string command, string answer)
-        {
-            await _process.StandardInput.WriteLineAsync(command);
-            await _process.StandardInput.FlushAsync();
-            return await ExpectAsync(answer, command);
-        }
-
-        public async Task<string> ExpectAsync(string answer, string? command = null)
-        {
-            using var timeout = new CancellationTokenSource(StepTimeout);
-            try
-            {
-                while (true)
-                {
-                    var line = await _lines.Reader.ReadAsync(timeout.Token);
-                    _output.WriteLine($"{_name}: {line}");
-                    if (line.StartsWith(answer + " ", StringComparison.Ordinal) || line == answer)
-                    {
-                        return line;
-                    }
-
-                    Assert.False(line.StartsWith("error ", StringComparison.Ordinal), $"{_name} answered '{command}' with: {line}{Errors()}");
-                }
-            }
-            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-            {
-                Assert.Fail($"{_name} did not answer '{command ?? answer}' within {StepTimeout}{Errors()}");
-                throw;
-            }
-            catch (ChannelClosedException)
-            {
-                Assert.Fail($"{_name} exited (code {(_process.HasExited ? _process.ExitCode : -1)}) before answering '{command ?? answer}'{Errors()}");
-                throw;
-            }
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            try
-            {
-                if (!_process.HasExited)
-                {
-                    await _process.StandardInput.WriteLineAsync("exit");
-                    await _process.StandardInput.FlushAsync();
-                    await _process.WaitForExitAsync().WaitAsync(StepTimeout);
-                }
-            }
-            catch (Exception e) when (e is TimeoutException or IOException)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
-            finally
-            {
-                var errors = Errors();
-                if (errors.Length > 0)
-                {
-                    _output.WriteLine($"{_name} stderr:{errors}");
-                }
-
-                _process.Dispose();
-            }
-        }
-
-        private string Errors()
-        {
-            lock (_errors)
-            {
-                return _errors.Length == 0 ? "" : $"; stderr: {_errors}";
-            }
-        }
-    }
 }
