@@ -38,12 +38,21 @@ public sealed partial class SyncEngine : ISyncEngine, IAsyncDisposable
         _storage = storage;
         _options = options;
         _logger = options.LoggerFactory?.CreateLogger<SyncEngine>() ?? NullLogger<SyncEngine>.Instance;
+        if (storage is ISyncStorageChangeFeed feed)
+        {
+            // Changes committed by other nodes sharing the storage wake this node's subscribers as its own do.
+            feed.RemoteLogAdvanced += OnRemoteLogAdvanced;
+        }
     }
 
     /// <inheritdoc />
     public event EventHandler<LogAdvancedEventArgs>? LogAdvanced;
 
     /// <inheritdoc />
+    /// <remarks>
+    /// With <see cref="SyncEngineOptions.GroupCommit"/> the batch is one storage transaction: nothing is answered
+    /// (or announced) before it commits, and when the commit fails the whole batch fails and may be retried.
+    /// </remarks>
     public async Task<IReadOnlyList<PushResult>> PushAsync(IReadOnlyList<Mutation> mutations, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(mutations);
@@ -51,18 +60,30 @@ public sealed partial class SyncEngine : ISyncEngine, IAsyncDisposable
         var advanced = new Dictionary<string, ulong>(StringComparer.Ordinal);
         try
         {
-            for (var i = 0; i < mutations.Count; i++)
+            if (_options.GroupCommit)
             {
-                var mutation = mutations[i];
-                var scope = Scopes.Normalize(mutation.Scope);
-                var stored = await _storage.ApplyOnceAsync(scope, mutation.Id, state => Run(mutation, state), _options.TimeProvider.GetUtcNow(), cancellationToken)
-                    .ConfigureAwait(false);
-                results[i] = stored.Ok
-                    ? PushResult.Applied(stored.Cursor, stored.IsReplay ? null : ChangeEncoder.ToChanges(stored.Changes))
-                    : PushResult.Rejected(stored.Code ?? ErrorCodes.InvalidMutation, stored.Error ?? "The mutation was rejected.");
-                if (!stored.IsReplay && stored.Changes.Count > 0)
+                var pending = new PendingMutation[mutations.Count];
+                for (var i = 0; i < mutations.Count; i++)
                 {
-                    advanced[scope] = stored.Cursor;
+                    var mutation = mutations[i];
+                    pending[i] = new PendingMutation(Scopes.Normalize(mutation.Scope), mutation.Id, state => Run(mutation, state));
+                }
+
+                var stored = await _storage.ApplyBatchAsync(pending, _options.TimeProvider.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+                for (var i = 0; i < stored.Count; i++)
+                {
+                    results[i] = Answer(stored[i], pending[i].Scope, advanced);
+                }
+            }
+            else
+            {
+                for (var i = 0; i < mutations.Count; i++)
+                {
+                    var mutation = mutations[i];
+                    var scope = Scopes.Normalize(mutation.Scope);
+                    var stored = await _storage.ApplyOnceAsync(scope, mutation.Id, state => Run(mutation, state), _options.TimeProvider.GetUtcNow(), cancellationToken)
+                        .ConfigureAwait(false);
+                    results[i] = Answer(stored, scope, advanced);
                 }
             }
         }
@@ -77,6 +98,20 @@ public sealed partial class SyncEngine : ISyncEngine, IAsyncDisposable
 
         return results;
     }
+
+    private static PushResult Answer(StoredResult stored, string scope, Dictionary<string, ulong> advanced)
+    {
+        if (!stored.IsReplay && stored.Changes.Count > 0)
+        {
+            advanced[scope] = stored.Cursor;
+        }
+
+        return stored.Ok
+            ? PushResult.Applied(stored.Cursor, stored.IsReplay ? null : ChangeEncoder.ToChanges(stored.Changes))
+            : PushResult.Rejected(stored.Code ?? ErrorCodes.InvalidMutation, stored.Error ?? "The mutation was rejected.");
+    }
+
+    private void OnRemoteLogAdvanced(object? sender, LogAdvancedEventArgs e) => LogAdvanced?.Invoke(this, e);
 
     /// <inheritdoc />
     public async Task<PullResponse> PullAsync(string scope, ulong cursor, int limit, CancellationToken cancellationToken = default)
@@ -199,7 +234,15 @@ public sealed partial class SyncEngine : ISyncEngine, IAsyncDisposable
             : Task.FromResult(0);
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync() => _storage.DisposeAsync();
+    public ValueTask DisposeAsync()
+    {
+        if (_storage is ISyncStorageChangeFeed feed)
+        {
+            feed.RemoteLogAdvanced -= OnRemoteLogAdvanced;
+        }
+
+        return _storage.DisposeAsync();
+    }
 
     /// <summary>A snapshot is handed to the output in pieces of about this size.</summary>
     private const int SnapshotFlushBytes = 64 * 1024;

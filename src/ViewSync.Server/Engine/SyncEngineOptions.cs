@@ -29,4 +29,11 @@ public sealed class SyncEngineOptions
     /// least one change, so a scope of large entities never needs one huge answer. Default: 4 MiB.
     /// </summary>
     public long MaxPageBytes { get; set; } = DefaultMaxPageBytes;
+
+    /// <summary>
+    /// Whether a push batch is applied in one storage transaction (one savepoint per mutation, answers after
+    /// the single commit) rather than one transaction per mutation. Default: true. Turning it off is the
+    /// per-mutation-commit path, kept for comparison in benchmarks.
+    /// </summary>
+    public bool GroupCommit { get; set; } = true;
 }

@@ -7,10 +7,15 @@ namespace ViewSync.Server.Storage;
 /// mutation ids were applied (or rejected) per scope.
 /// </summary>
 /// <remarks>
-/// <see cref="ApplyOnceAsync"/> is the unit of atomicity: dedupe check, state update, log append and
+/// <para><see cref="ApplyOnceAsync"/> is the unit of atomicity: dedupe check, state update, log append and
 /// the applied-id record commit together or not at all, so a crash can never leave changes without
-/// the id or the reverse. Callers serialise writes (the engine runs one at a time); reads may run
+/// the id or the reverse. <see cref="ApplyBatchAsync"/> groups many such units into one commit.
+/// Writes may be called concurrently (a storage serialises what must be serialised); reads may run
 /// concurrently with a write and see either all of it or none of it.
+/// </para>
+/// <para><b>Cursor safety.</b> A page's <see cref="LogPage.Head"/> (and the head returned by
+/// <see cref="ReadStateAsync"/>) is a cursor the reader may jump to: no change of that scope with a cursor at
+/// or below it may become visible later.</para>
 /// </remarks>
 public interface ISyncStorage : IAsyncDisposable
 {
@@ -27,6 +32,20 @@ public interface ISyncStorage : IAsyncDisposable
     /// <param name="cancellationToken">Cancels before the write starts.</param>
     /// <returns>The result, recorded or new.</returns>
     Task<StoredResult> ApplyOnceAsync(string scope, string mutationId, Func<IEntityReader, MutationOutcome> run, DateTimeOffset time, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Applies a batch in one transaction (group commit): each mutation exactly once per (scope, id), as
+    /// <see cref="ApplyOnceAsync"/> would, each in its own savepoint, so a rejected mutation — or one whose
+    /// <see cref="PendingMutation.Run"/> throws, recorded as rejected with <c>internal_error</c> — undoes only
+    /// itself. The whole batch commits at once, before this returns; when the commit (or any storage
+    /// operation) fails, nothing of the batch is kept and the exception propagates, so the caller may retry
+    /// it whole. A mutation id repeated within the batch is a replay of its first occurrence.
+    /// </summary>
+    /// <param name="mutations">The mutations, in order.</param>
+    /// <param name="time">The time to record on new log entries.</param>
+    /// <param name="cancellationToken">Cancels before the commit; nothing is kept then.</param>
+    /// <returns>One result per mutation, in order.</returns>
+    Task<IReadOnlyList<StoredResult>> ApplyBatchAsync(IReadOnlyList<PendingMutation> mutations, DateTimeOffset time, CancellationToken cancellationToken = default);
 
     /// <summary>Reads a page of a scope's log after <paramref name="after"/>, bounded by count and by bytes.</summary>
     /// <param name="scope">The scope.</param>

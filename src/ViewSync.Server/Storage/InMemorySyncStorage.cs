@@ -25,8 +25,64 @@ public sealed class InMemorySyncStorage : ISyncStorage
             return Task.FromResult(recorded with { Changes = [], IsReplay = true });
         }
 
+        // run is called before anything is written, so a throwing run leaves nothing to undo.
+        return Task.FromResult(Apply(scope, mutationId, run(new Reader(State(scope))), time, undo: null));
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<StoredResult>> ApplyBatchAsync(IReadOnlyList<PendingMutation> mutations, DateTimeOffset time, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(mutations);
+        cancellationToken.ThrowIfCancellationRequested();
+        using var scopeLock = _gate.EnterScope();
+        var undo = new List<Action>();
+        var results = new StoredResult[mutations.Count];
+        try
+        {
+            for (var i = 0; i < mutations.Count; i++)
+            {
+                var (scope, mutationId, run) = mutations[i];
+                if (_results.TryGetValue((scope, mutationId), out var recorded))
+                {
+                    results[i] = recorded with { Changes = [], IsReplay = true };
+                    continue;
+                }
+
+                MutationOutcome outcome;
+                try
+                {
+                    outcome = run(new Reader(State(scope)));
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // The savepoint of a database storage: this mutation alone is rejected, its neighbours stay.
+                    outcome = MutationOutcome.Rejected(ErrorCodes.InternalError, "The mutation failed on the server.");
+                }
+
+                results[i] = Apply(scope, mutationId, outcome, time, undo);
+            }
+
+            // The commit point: a batch cancelled before it keeps nothing, as a database's would.
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        catch
+        {
+            // Nothing of a failed batch is kept: undo in reverse order.
+            for (var i = undo.Count - 1; i >= 0; i--)
+            {
+                undo[i]();
+            }
+
+            throw;
+        }
+
+        return Task.FromResult<IReadOnlyList<StoredResult>>(results);
+    }
+
+    /// <summary>Applies one mutation's outcome (not seen before) under the lock, noting how to undo it when <paramref name="undo"/> is given.</summary>
+    private StoredResult Apply(string scope, string mutationId, MutationOutcome outcome, DateTimeOffset time, List<Action>? undo)
+    {
         var entities = State(scope);
-        var outcome = run(new Reader(entities));
         StoredResult result;
         if (!outcome.IsApplied)
         {
@@ -35,10 +91,11 @@ public sealed class InMemorySyncStorage : ISyncStorage
         else
         {
             var changes = new List<LogEntry>(outcome.Writes.Count);
+            var headBefore = _head;
             foreach (var write in outcome.Writes)
             {
                 var ids = Ids(entities, write.Entity);
-                var existed = ids.ContainsKey(write.Id);
+                var existed = ids.TryGetValue(write.Id, out var previous);
                 if (write.Json is { } json)
                 {
                     ids[write.Id] = json.ToArray();
@@ -48,6 +105,17 @@ public sealed class InMemorySyncStorage : ISyncStorage
                     continue; // deleting what does not exist changes nothing
                 }
 
+                undo?.Add(() =>
+                {
+                    if (existed)
+                    {
+                        ids[write.Id] = previous!;
+                    }
+                    else
+                    {
+                        ids.Remove(write.Id);
+                    }
+                });
                 var op = write.IsDelete ? EntityChange.Delete : existed ? EntityChange.Update : EntityChange.Create;
                 changes.Add(new LogEntry(++_head, scope, time, write.Entity, write.Id, op, write.Json?.ToArray()));
             }
@@ -58,11 +126,18 @@ public sealed class InMemorySyncStorage : ISyncStorage
             }
 
             log.AddRange(changes);
+            var added = changes.Count;
+            undo?.Add(() =>
+            {
+                log.RemoveRange(log.Count - added, added);
+                _head = headBefore;
+            });
             result = new StoredResult(true, _head, null, null, changes, false);
         }
 
         _results[(scope, mutationId)] = result with { Changes = [] };
-        return Task.FromResult(result);
+        undo?.Add(() => _results.Remove((scope, mutationId)));
+        return result;
     }
 
     /// <inheritdoc />

@@ -1,0 +1,26 @@
+using ViewSync.Server.Http;
+
+namespace ViewSync.Server.PostgreSql;
+
+/// <summary>Selects PostgreSQL storage for the ViewSync server.</summary>
+public static class ViewSyncServerOptionsPostgreSqlExtensions
+{
+    /// <summary>
+    /// Keeps state, log and applied ids in PostgreSQL, so several stateless server nodes behind any load balancer
+    /// can share them; live clients of every node hear every node's changes. The schema is created on first start.
+    /// </summary>
+    /// <param name="options">The server options.</param>
+    /// <param name="connectionString">An Npgsql connection string, e.g. <c>Host=db;Database=app;Username=app;Password=…</c>.</param>
+    /// <param name="configure">Adjusts the storage's settings (schema name, listening, logging).</param>
+    /// <returns>The options.</returns>
+    public static ViewSyncServerOptions UsePostgreSql(this ViewSyncServerOptions options, string connectionString, Action<PostgreSqlSyncStorageOptions>? configure = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        var storageOptions = new PostgreSqlSyncStorageOptions();
+        configure?.Invoke(storageOptions);
+        PostgreSqlSchema.Validate(storageOptions.Schema);
+        options.StorageFactory = () => PostgreSqlSyncStorage.Open(connectionString, storageOptions);
+        return options;
+    }
+}
