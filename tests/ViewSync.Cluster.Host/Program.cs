@@ -5,15 +5,17 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using ViewSync.Cluster.Host;
 using ViewSync.Server;
+using ViewSync.Server.PostgreSql;
 
 // One node of the three-node test: the real ViewSync server (sync at /_sync, live at /_live) on a free
 // loopback port, over storage shared by every node:
 //   sqlite <database file>
+//   postgres <connection string> <schema>
 // It prints "ready <root url>" once listening and runs until standard input closes or says "exit"
 // (or until the test kills it).
-if (args is not [var kind, var target])
+if (args is not (["sqlite", _] or ["postgres", _, _]))
 {
-    Console.Error.WriteLine("usage: ViewSync.Cluster.Host sqlite <database file>");
+    Console.Error.WriteLine("usage: ViewSync.Cluster.Host sqlite <database file> | postgres <connection string> <schema>");
     return 2;
 }
 
@@ -23,13 +25,13 @@ builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace).
 builder.Services.AddViewSyncServer(options =>
 {
     options.Mutators = ClusterDb.Mutators;
-    switch (kind)
+    if (args[0] == "sqlite")
     {
-        case "sqlite":
-            options.UseSqlite(target);
-            break;
-        default:
-            throw new ArgumentException($"Unknown storage '{kind}': expected sqlite.", nameof(args));
+        options.UseSqlite(args[1]);
+    }
+    else
+    {
+        options.UsePostgreSql(args[1], postgres => postgres.Schema = args[2]);
     }
 
     options.AllowAnyScopeForDevelopment();
