@@ -11,7 +11,7 @@ internal static class ReactiveRuntime
     private const int MaxFlushRounds = 100;
 
     /// <summary>The one lock of the graph. Re-entrant, so effects may read and write freely.</summary>
-    internal static readonly Lock Gate = new();
+    internal static readonly GraphGate Gate = new();
 
     /// <summary>The computed or effect that is running now, which records what it reads.</summary>
     internal static ReactiveNode? Observer;
