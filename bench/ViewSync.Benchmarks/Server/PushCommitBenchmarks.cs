@@ -82,10 +82,13 @@ public class PushCommitBenchmarks
             await _cluster.DisposeAsync();
         }
 
-        foreach (var directory in _temp)
+        foreach (var directory in _temp.Where(Directory.Exists))
         {
             Directory.Delete(directory, recursive: true);
         }
+
+        _temp.Clear();
+        _apps.Clear();
     }
 
     /// <summary>The per-mutation commit: one storage transaction (and one disk flush) per mutation.</summary>
