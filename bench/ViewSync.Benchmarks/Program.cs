@@ -23,6 +23,12 @@ if (args.Contains("--push-throughput"))
     return;
 }
 
+if (args.Contains("--push-commit"))
+{
+    await ViewSync.Benchmarks.Server.PushCommitRounds.RunAsync();
+    return;
+}
+
 if (args.Contains("--journal-latency"))
 {
     await MutateLatency.RunAsync();

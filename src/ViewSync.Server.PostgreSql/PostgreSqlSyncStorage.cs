@@ -156,41 +156,33 @@ public sealed partial class PostgreSqlSyncStorage : ISyncStorage, ISyncStorageCh
         for (var i = 0; i < mutations.Count; i++)
         {
             var (scope, mutationId, run) = mutations[i];
-            if (!savepoints)
-            {
-                results[i] = await ApplyOneAsync(connection, transaction, scope, mutationId, run, time, heads, advanced, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-
-            await transaction.SaveAsync("m", cancellationToken).ConfigureAwait(false);
             var before = heads[scope];
             try
             {
-                results[i] = await ApplyOneAsync(connection, transaction, scope, mutationId, run, time, heads, advanced, cancellationToken).ConfigureAwait(false);
+                // With savepoints, the mutation opens its savepoint with its first statement and releases it with its last.
+                results[i] = await ApplyOneAsync(connection, transaction, scope, mutationId, run, time, heads, advanced, savepoints, cancellationToken).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is not (OperationCanceledException or NpgsqlException))
+            catch (Exception e) when (savepoints && e is not (OperationCanceledException or NpgsqlException))
             {
                 // The mutator (not the database) failed: undo this mutation alone and record its rejection.
                 await transaction.RollbackAsync("m", cancellationToken).ConfigureAwait(false);
                 heads[scope] = before;
-                results[i] = await RecordAsync(connection, transaction, scope, mutationId, new StoredResult(false, 0, ErrorCodes.InternalError, RunFailedMessage, [], false), cancellationToken)
+                results[i] = await RecordAsync(connection, transaction, scope, mutationId, new StoredResult(false, 0, ErrorCodes.InternalError, RunFailedMessage, [], false), savepoints, cancellationToken)
                     .ConfigureAwait(false);
             }
-
-            await transaction.ReleaseAsync("m", cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var scope in advanced)
         {
-            await using var update = Command(connection, transaction, $"""UPDATE "{_schema}".scope SET head = @head WHERE scope = @scope""", ("head", (long)heads[scope]), ("scope", scope));
-            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             var payload = $"{_nodeId}\n{heads[scope]}\n{scope}";
-            if (System.Text.Encoding.UTF8.GetByteCount(payload) <= MaxNotifyPayloadBytes)
-            {
-                // Delivered by PostgreSQL if and when this transaction commits, never before.
-                await using var notify = Command(connection, transaction, "SELECT pg_notify(@channel, @payload)", ("channel", _channel), ("payload", payload));
-                await notify.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-            }
+            // pg_notify is delivered by PostgreSQL if and when this transaction commits, never before; a payload over
+            // its limit (a very long scope name) is not sent: clients of other nodes then hear of it by polling.
+            var notify = System.Text.Encoding.UTF8.GetByteCount(payload) <= MaxNotifyPayloadBytes;
+            await using var update = Command(connection, transaction, $"""
+                UPDATE "{_schema}".scope SET head = @head WHERE scope = @scope;
+                {(notify ? "SELECT pg_notify(@channel, @payload)" : "")}
+                """, ("head", (long)heads[scope]), ("scope", scope), ("channel", _channel), ("payload", payload));
+            await update.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
         }
 
         cancellationToken.ThrowIfCancellationRequested();
@@ -221,22 +213,36 @@ public sealed partial class PostgreSqlSyncStorage : ISyncStorage, ISyncStorageCh
 
     private async Task<StoredResult> ApplyOneAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, string scope, string mutationId, Func<IEntityReader, MutationOutcome> run, DateTimeOffset time,
-        Dictionary<string, ulong> heads, HashSet<string> advanced, CancellationToken cancellationToken)
+        Dictionary<string, ulong> heads, HashSet<string> advanced, bool savepoint, CancellationToken cancellationToken)
     {
-        await using (var recorded = Command(connection, transaction, $"""SELECT ok, cursor, code, error FROM "{_schema}".applied WHERE scope = @scope AND mutation_id = @id""",
-            ("scope", scope), ("id", mutationId)))
+        // Round trips are most of a mutation's cost here, so the savepoint rides with the dedupe check.
+        StoredResult? replay = null;
+        await using (var recorded = Command(connection, transaction, $"""
+            {(savepoint ? "SAVEPOINT m;" : "")}
+            SELECT ok, cursor, code, error FROM "{_schema}".applied WHERE scope = @scope AND mutation_id = @id
+            """, ("scope", scope), ("id", mutationId)))
         await using (var reader = await recorded.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false))
         {
             if (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                return new StoredResult(reader.GetBoolean(0), (ulong)reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), [], true);
+                replay = new StoredResult(reader.GetBoolean(0), (ulong)reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), [], true);
             }
+        }
+
+        if (replay is not null)
+        {
+            if (savepoint)
+            {
+                await transaction.ReleaseAsync("m", cancellationToken).ConfigureAwait(false);
+            }
+
+            return replay;
         }
 
         var outcome = run(new Reader(this, connection, transaction, scope));
         if (!outcome.IsApplied)
         {
-            return await RecordAsync(connection, transaction, scope, mutationId, new StoredResult(false, 0, outcome.Code, outcome.Error, [], false), cancellationToken).ConfigureAwait(false);
+            return await RecordAsync(connection, transaction, scope, mutationId, new StoredResult(false, 0, outcome.Code, outcome.Error, [], false), savepoint, cancellationToken).ConfigureAwait(false);
         }
 
         var changes = new List<LogEntry>(outcome.Writes.Count);
@@ -271,14 +277,15 @@ public sealed partial class PostgreSqlSyncStorage : ISyncStorage, ISyncStorageCh
             }
         }
 
-        return await RecordAsync(connection, transaction, scope, mutationId, new StoredResult(true, heads[scope], null, null, changes, false), cancellationToken).ConfigureAwait(false);
+        return await RecordAsync(connection, transaction, scope, mutationId, new StoredResult(true, heads[scope], null, null, changes, false), savepoint, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Records a new result under its mutation id, so replays answer it.</summary>
-    private async Task<StoredResult> RecordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string scope, string mutationId, StoredResult result, CancellationToken cancellationToken)
+    /// <summary>Records a new result under its mutation id, so replays answer it; releases the mutation's savepoint in the same round trip.</summary>
+    private async Task<StoredResult> RecordAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string scope, string mutationId, StoredResult result, bool releaseSavepoint, CancellationToken cancellationToken)
     {
         await using var command = Command(connection, transaction, $"""
-            INSERT INTO "{_schema}".applied (scope, mutation_id, ok, cursor, code, error) VALUES (@scope, @id, @ok, @cursor, @code, @error)
+            INSERT INTO "{_schema}".applied (scope, mutation_id, ok, cursor, code, error) VALUES (@scope, @id, @ok, @cursor, @code, @error);
+            {(releaseSavepoint ? "RELEASE SAVEPOINT m" : "")}
             """, ("scope", scope), ("id", mutationId), ("ok", result.Ok), ("cursor", (long)result.Cursor));
         command.Parameters.Add(new NpgsqlParameter("code", NpgsqlDbType.Text) { Value = (object?)result.Code ?? DBNull.Value });
         command.Parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Text) { Value = (object?)result.Error ?? DBNull.Value });
