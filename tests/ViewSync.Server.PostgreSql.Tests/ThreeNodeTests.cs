@@ -4,16 +4,17 @@ using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using Xunit.Abstractions;
 
 namespace ViewSync.Server.PostgreSql.Tests;
 
 /// <summary>
 /// Three real server processes (samples/Todo.Server with <c>--postgres</c>) on one PostgreSQL database, on free
-/// loopback ports, sharing a token signing key as nodes behind one load balancer would.
+/// loopback ports, sharing a token signing key as nodes behind one load balancer would: the sample deploys as
+/// documented. (The push storm with a SIGKILL of a node, and readers that must never skip a change, runs on
+/// the ViewSync.Cluster.Host nodes: ViewSync.Client.IntegrationTests' PostgreSqlClusterTests.)
 /// </summary>
 [Collection(PostgresTests.Name)]
-public sealed class ThreeNodeTests(PostgresFixture postgres, ITestOutputHelper output) : IAsyncLifetime
+public sealed class ThreeNodeTests(PostgresFixture postgres) : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private readonly string _signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
@@ -150,109 +151,6 @@ public sealed class ThreeNodeTests(PostgresFixture postgres, ITestOutputHelper o
         }));
         Assert.Equal(snapshots[0], snapshots[1]);
         Assert.Equal(snapshots[0], snapshots[2]);
-    }
-
-    [Fact]
-    public async Task A_storm_through_three_nodes_never_lets_a_pull_skip_and_killing_a_node_loses_and_doubles_nothing()
-    {
-        var acknowledged = new ConcurrentDictionary<string, ulong>();
-        using var stop = new CancellationTokenSource();
-        using var pushersDone = new CancellationTokenSource();
-        var failedOver = 0;
-        // One pusher per node, batches of 5 creates to one scope. A pusher whose node dies retries its
-        // unanswered batch (same mutation ids) on the next node, as a client behind a load balancer would.
-        var pushers = Enumerable.Range(0, 3).Select(p => Task.Run(async () =>
-        {
-            var node = p;
-            var http = Client(node);
-            try
-            {
-                for (var batch = 0; !stop.IsCancellationRequested; batch++)
-                {
-                    var ids = Enumerable.Range(0, 5).Select(k => $"p{p}-b{batch}-k{k}").ToList();
-                    while (true)
-                    {
-                        try
-                        {
-                            var cursors = await PushAsync(http, ids.Select(id => Create(id, id)));
-                            foreach (var (id, cursor) in ids.Zip(cursors))
-                            {
-                                acknowledged[id] = cursor;
-                            }
-
-                            break;
-                        }
-                        catch (HttpRequestException) when (node == 0)
-                        {
-                            Interlocked.Increment(ref failedOver);
-                            http.Dispose();
-                            node = 1;
-                            http = Client(node);
-                        }
-                    }
-                }
-            }
-            finally
-            {
-                http.Dispose();
-            }
-        })).ToArray();
-
-        // A reader on node 2 pulls continually as a client does.
-        var seen = new List<(ulong Cursor, string Id)>();
-        var reader = Task.Run(async () =>
-        {
-            using var http = Client(1);
-            ulong cursor = 0;
-            while (true)
-            {
-                var finished = pushersDone.IsCancellationRequested;
-                var (changes, next, hasMore) = await PullAsync(http, cursor, 20);
-                seen.AddRange(changes);
-                cursor = next;
-                if (finished && !hasMore)
-                {
-                    return;
-                }
-            }
-        });
-
-        await WaitUntilAsync(() => acknowledged.Count >= 300);
-        await _nodes[0].KillAsync();
-        var atKill = acknowledged.Count;
-        await WaitUntilAsync(() => acknowledged.Count >= atKill + 300);
-        await stop.CancelAsync();
-        await Task.WhenAll(pushers).WaitAsync(Patience);
-        await pushersDone.CancelAsync();
-        await reader.WaitAsync(Patience);
-
-        using var node3 = Client(2);
-        var log = await PullAllAsync(node3);
-        var applied = log.GroupBy(c => c.Id).ToDictionary(g => g.Key, g => g.Count());
-        var lost = acknowledged.Keys.Count(id => !applied.ContainsKey(id));
-        var duplicates = applied.Values.Sum(n => n - 1);
-        output.WriteLine($"acknowledged {acknowledged.Count}, applied {applied.Count}, duplicates {duplicates}, lost {lost}; "
-            + $"acknowledged before the kill {atKill}, batches retried on another node {failedOver}, changes the continual reader saw {seen.Count}");
-
-        Assert.Equal(0, lost);
-        Assert.Equal(0, duplicates);
-        // A batch node 1 committed as it died (its answer lost) was retried on node 2, which answered the recorded
-        // results: so everything applied was acknowledged in the end, at the cursor it was applied at.
-        Assert.Equal(applied.Count, acknowledged.Count);
-        Assert.All(acknowledged, a => Assert.Contains((a.Value, a.Key), log));
-        // The reader that pulled all along saw exactly the log, in order: it never jumped past a change.
-        Assert.Equal(log, seen);
-        Assert.Equal(log.OrderBy(c => c.Cursor), log);
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold in time");
-            await Task.Delay(20);
-        }
     }
 
     private static System.Threading.Channels.Channel<(string Topic, ulong Cursor)> Channel() =>
