@@ -144,7 +144,8 @@ public sealed class EntityCollection<T>
                 "set" => EntityWriteKind.Set,
                 _ => EntityWriteKind.Delete,
             };
-            return _replica.MutateEntity(Type, kind, id, encoded, value is null ? null : data);
+            // Spelled out: a bare null would convert to an empty, non-null ReadOnlyMemory (through byte[]).
+            return _replica.MutateEntity(Type, kind, id, encoded, value is null ? (ReadOnlyMemory<byte>?)null : data);
         }
 
         if (operation == "set")
