@@ -56,10 +56,10 @@ public sealed record Mutation
     /// kept as they are, never parsed unless someone reads <see cref="Args"/>. The caller vouches that
     /// <paramref name="utf8Args"/> is one JSON object and that nobody changes its bytes.
     /// </summary>
-    internal static Mutation FromTrustedUtf8(string id, string name, string scope, string client, ulong seq, ReadOnlyMemory<byte> utf8Args, DateTimeOffset createdAt) =>
+    internal static Mutation FromTrustedUtf8(string id, string name, string scope, string client, ulong seq, byte[] utf8Args, DateTimeOffset createdAt) =>
         new(utf8Args, id, name, scope, client, seq, createdAt);
 
-    private Mutation(ReadOnlyMemory<byte> utf8Args, string id, string name, string scope, string client, ulong seq, DateTimeOffset createdAt)
+    private Mutation(byte[] utf8Args, string id, string name, string scope, string client, ulong seq, DateTimeOffset createdAt)
     {
         Id = id;
         Name = name;
@@ -74,7 +74,7 @@ public sealed record Mutation
     private StrongBox<JsonElement>? _args;
 
     /// <summary>The arguments as written by the runtime, when the mutation was made from UTF-8; empty otherwise.</summary>
-    private readonly ReadOnlyMemory<byte> _utf8Args;
+    private readonly byte[]? _utf8Args;
 
     /// <summary>
     /// The <see cref="Client"/> of a mutation read from JSON that names no client, as every wire
@@ -114,31 +114,31 @@ public sealed record Mutation
             }
 
             // Made from UTF-8 the runtime wrote: parsed once, on first use (a rebase or a comparison), never on the write path.
-            var reader = new Utf8JsonReader(_utf8Args.Span);
+            var reader = new Utf8JsonReader(_utf8Args);
             var box = new StrongBox<JsonElement>(JsonElement.ParseValue(ref reader));
             return (Interlocked.CompareExchange(ref _args, box, null) ?? box).Value;
         }
     }
 
     /// <summary>The arguments' UTF-8 JSON: the bytes the mutation was made from, or the parsed value's raw text.</summary>
-    internal ReadOnlySpan<byte> Utf8Args => _utf8Args.IsEmpty ? JsonMarshal.GetRawUtf8Value(Args) : _utf8Args.Span;
+    internal ReadOnlySpan<byte> Utf8Args => _utf8Args is null ? JsonMarshal.GetRawUtf8Value(Args) : _utf8Args;
 
     /// <summary>Writes the arguments: bytes the runtime wrote as they are (no parse), a parsed value as before.</summary>
     internal void WriteArgs(Utf8JsonWriter writer)
     {
-        if (_utf8Args.IsEmpty)
+        if (_utf8Args is null)
         {
             Args.WriteTo(writer);
         }
         else
         {
-            writer.WriteRawValue(_utf8Args.Span, skipInputValidation: true);
+            writer.WriteRawValue(_utf8Args, skipInputValidation: true);
         }
     }
 
     /// <summary>The same mutation under another client id and sequence number, sharing the arguments (for mutations made before the journal opened).</summary>
     internal Mutation Renumbered(string client, ulong seq) =>
-        _utf8Args.IsEmpty ? new Mutation(Id, Name, Scope, client, seq, Args, CreatedAt) : FromTrustedUtf8(Id, Name, Scope, client, seq, _utf8Args, CreatedAt);
+        _utf8Args is null ? new Mutation(Id, Name, Scope, client, seq, Args, CreatedAt) : FromTrustedUtf8(Id, Name, Scope, client, seq, _utf8Args, CreatedAt);
 
     /// <summary>When the mutation was created. Local only: persisted, but not part of the wire format.</summary>
     public DateTimeOffset CreatedAt { get; }

@@ -68,7 +68,7 @@ public sealed class MutationFactory
     /// <see cref="Create(string, JsonElement)"/> for arguments the runtime wrote itself as one UTF-8 JSON object that
     /// nobody changes afterwards: kept as they are, neither parsed nor copied.
     /// </summary>
-    internal Mutation CreateTrusted(string name, ReadOnlyMemory<byte> utf8Args)
+    internal Mutation CreateTrusted(string name, byte[] utf8Args)
     {
         var seq = NextSeq();
         return Mutation.FromTrustedUtf8(MutationIds.FromPrefix(_idPrefix, seq), name, Scope, Client, seq, utf8Args, _time.GetUtcNow());
