@@ -17,6 +17,12 @@ if (args.Contains("--live-latency"))
     return;
 }
 
+if (args.Contains("--hydrate-breakdown"))
+{
+    await HydrateBreakdown.RunAsync();
+    return;
+}
+
 if (args.Contains("--push-throughput"))
 {
     await PushThroughput.RunAsync();

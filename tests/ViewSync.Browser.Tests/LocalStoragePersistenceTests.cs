@@ -26,7 +26,7 @@ public sealed class LocalStoragePersistenceTests
 
         Assert.All(_storage.Items.Keys, k => Assert.StartsWith("app/", k, StringComparison.Ordinal));
         Assert.Equal("1", _storage.Items["app/head"]);
-        Assert.Equal(3, _storage.Items.Keys.Count(k => k.StartsWith("app/1/", StringComparison.Ordinal))); // the new journal, then one per mutation
+        Assert.Equal(4, _storage.Items.Keys.Count(k => k.StartsWith("app/1/", StringComparison.Ordinal))); // the new journal, the sequence number reservation, then one per mutation
     }
 
     [Fact]
@@ -88,14 +88,14 @@ public sealed class LocalStoragePersistenceTests
 
         var ids = replica.Pending().Select(m => m.Id).ToList();
         await replica.DisposeAsync();
-        _storage.SetItem("app/1/2", "not base64 at all!");
+        _storage.SetItem("app/1/3", "not base64 at all!"); // after the new journal and the sequence number reservation: the second mutation
 
         var restarted = new Replica(CounterMutators.Table);
         var opened = await restarted.OpenAsync(new LocalStoragePersistence(_storage, "app"));
 
         Assert.Equal(PersistenceProblemKind.JournalCorrupt, Assert.Single(opened.Problems).Kind);
         Assert.Equal(ids.Where((_, i) => i != 1), restarted.Pending().Select(m => m.Id));
-        Assert.Equal("not base64 at all!", _storage.Items["app/1/2"]); // the damaged generation is kept
+        Assert.Equal("not base64 at all!", _storage.Items["app/1/3"]); // the damaged generation is kept
         Assert.Equal("2", _storage.Items["app/head"]);
         await restarted.DisposeAsync();
     }

@@ -128,13 +128,27 @@ public sealed class PackageTests : IDisposable
         Directory.CreateDirectory(app);
         var cache = Environment.GetEnvironmentVariable("NUGET_PACKAGES")
             ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        // ViewSync's packages come only from the feed just packed; everything else (the runtime packs and the
+        // ILCompiler a Native AOT publish needs, which a fresh machine has not downloaded yet) from the machine's
+        // package cache or the package sources the machine is configured with.
+        var machineSources = (await RunAsync(app, null, TimeSpan.FromMinutes(1), "nuget", "list", "source", "--format", "short"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Where(line => line.StartsWith("E ", StringComparison.Ordinal))
+            .Select((line, i) => (Key: $"machine{i}", Url: line[2..].Trim()))
+            .ToList();
+        var others = new[] { (Key: "cache", Url: cache) }.Concat(machineSources).ToList();
         await File.WriteAllTextAsync(Path.Combine(app, "nuget.config"), $"""
             <configuration>
               <packageSources>
                 <clear />
                 <add key="viewsync" value="{feed}" />
-                <add key="cache" value="{cache}" />
-              </packageSources>
+            {string.Concat(others.Select(s => $"    <add key=\"{s.Key}\" value=\"{s.Url}\" />\n"))}  </packageSources>
+              <packageSourceMapping>
+                <packageSource key="viewsync">
+                  <package pattern="ViewSync" />
+                  <package pattern="ViewSync.*" />
+                </packageSource>
+            {string.Concat(others.Select(s => $"    <packageSource key=\"{s.Key}\"><package pattern=\"*\" /></packageSource>\n"))}  </packageSourceMapping>
             </configuration>
             """);
         foreach (var (name, text) in KanbanApp.Files)

@@ -9,7 +9,14 @@ public sealed class BenchConfig : ManualConfig
 {
     public BenchConfig()
     {
-        AddJob(Job.Default.WithWarmupCount(3).WithIterationCount(8).WithId("short"));
+        var job = Job.Default.WithWarmupCount(3).WithIterationCount(8).WithId("short");
+        if (Environment.GetEnvironmentVariable("VIEWSYNC_BENCH_IN_PROCESS") == "1")
+        {
+            // No per-benchmark project build: on a loaded shared machine that build alone can take many minutes.
+            job = job.WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance);
+        }
+
+        AddJob(job);
         AddDiagnoser(MemoryDiagnoser.Default);
         WithOrderer(new BenchmarkDotNet.Order.DefaultOrderer(BenchmarkDotNet.Order.SummaryOrderPolicy.Declared));
         AddLogicalGroupRules(BenchmarkLogicalGroupRule.ByCategory);

@@ -8,10 +8,21 @@ namespace ViewSync;
 /// entity only.
 /// </summary>
 /// <typeparam name="T">The entity type.</typeparam>
+/// <remarks>
+/// <see cref="EntityCollection{T}.Get(string)"/> hands out the same handle for an id while it is in use, and the
+/// handle remembers the value it last read with the store's revision at that moment: outside a computed or effect,
+/// <see cref="Get"/> of an unchanged store is a revision check and a field load (no lock, no lookup, no allocation).
+/// The value is the decoded instance shared by every reader of that revision, as <see cref="EntityCollection{T}"/>
+/// caches it.
+/// </remarks>
 public sealed class Entity<T>
     where T : class
 {
     private readonly EntityCollection<T> _collection;
+
+    /// <summary>The store revision <see cref="_value"/> was read at; -1 before the first read. Written under the graph's lock, after the value.</summary>
+    private long _stamp = -1;
+    private T? _value;
 
     internal Entity(EntityCollection<T> collection, string id)
     {
@@ -24,7 +35,34 @@ public sealed class Entity<T>
 
     /// <summary>The current value, or null when the entity does not exist (yet, or any more).</summary>
     /// <returns>The value.</returns>
-    public T? Get() => _collection.TryRead(Id, out var value) ? value : null;
+    public T? Get()
+    {
+        // Untracked and nothing stored changed since the last read: that read's value is still the current one.
+        // (Observer is only null here when no computed or effect is running on this thread.)
+        if (ReactiveRuntime.Observer is null && Volatile.Read(ref _stamp) == _collection.StoreRevision)
+        {
+            return _value;
+        }
+
+        return Read();
+    }
+
+    /// <summary>Reads through the store (subscribing a running computed or effect) and remembers the value with the revision.</summary>
+    private T? Read()
+    {
+        using var scope = ReactiveRuntime.Gate.EnterScope();
+        // Under the lock nothing is written, so the revision read first is the one the value belongs to.
+        var stamp = _collection.StoreRevision;
+        var value = _collection.TryRead(Id, out var found) ? found : null;
+        if (value is null)
+        {
+            _collection.Forget(this);
+        }
+
+        _value = value;
+        Volatile.Write(ref _stamp, stamp);
+        return value;
+    }
 
     /// <summary>Whether the entity exists. Inside a computed or effect, subscribes to this entity.</summary>
     /// <returns><see langword="true"/> when it exists.</returns>
@@ -45,7 +83,7 @@ public sealed class Entity<T>
             throw new ArgumentException($"The {_collection.Type.Name} has id '{key}', but this handle is for '{Id}'.", nameof(value));
         }
 
-        return _collection.Write(Reactive.Untracked(Exists) ? "update" : "create", Id, value);
+        return _collection.Write("set", Id, value);
     }
 
     /// <summary>Deletes the entity (mutation <c>{entity}.delete</c>), optimistically.</summary>

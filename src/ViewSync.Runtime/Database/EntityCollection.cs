@@ -23,6 +23,8 @@ public sealed class EntityCollection<T>
 {
     private readonly Replica _replica;
     private readonly ConcurrentDictionary<string, (long Revision, T Value)> _decoded = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Entity<T>> _handles = new(StringComparer.Ordinal);
+    private readonly bool _builtInWrites;
 
     /// <summary>Creates the view. Generated databases call this.</summary>
     /// <param name="replica">The replica to read and mutate.</param>
@@ -33,6 +35,7 @@ public sealed class EntityCollection<T>
         ArgumentNullException.ThrowIfNull(type);
         _replica = replica;
         Type = type;
+        _builtInWrites = replica.Mutators.HasBuiltIns(type);
     }
 
     /// <summary>The entity type.</summary>
@@ -40,11 +43,11 @@ public sealed class EntityCollection<T>
 
     /// <summary>A handle to the entity with <paramref name="id"/>, which may or may not exist.</summary>
     /// <param name="id">The entity's id.</param>
-    /// <returns>The handle.</returns>
+    /// <returns>The handle: the same one for an id that exists, so reading it again costs a revision check.</returns>
     public Entity<T> Get(string id)
     {
         ArgumentException.ThrowIfNullOrEmpty(id);
-        return new Entity<T>(this, id);
+        return _handles.TryGetValue(id, out var handle) ? handle : _handles.GetOrAdd(id, static (id, collection) => new Entity<T>(collection, id), this);
     }
 
     /// <summary>Creates an entity under the id its key property holds (mutation <c>{entity}.create</c>).</summary>
@@ -69,7 +72,7 @@ public sealed class EntityCollection<T>
         }
 
         Write("create", id, value);
-        return new Entity<T>(this, id);
+        return _handles.TryGetValue(id, out var handle) ? handle : new Entity<T>(this, id);
     }
 
     /// <summary>Every entity, ordered by id. Inside a computed or effect, re-runs when any of them changes.</summary>
@@ -118,9 +121,37 @@ public sealed class EntityCollection<T>
 
     internal bool Exists(string id) => _replica.Store.Contains(Type.Name, id);
 
+    /// <summary>The store's revision, for handles' lock-free check.</summary>
+    internal long StoreRevision => _replica.Store.Revision;
+
+    /// <summary>Drops a handle of an entity that does not exist from the cache, so absent ids cannot pile up (the handle keeps working).</summary>
+    internal void Forget(Entity<T> handle) => _handles.TryRemove(KeyValuePair.Create(handle.Id, handle));
+
     /// <summary>Queues <c>{entity}.{operation}</c> with <c>{"id", "data"}</c> (or just <c>{"id"}</c> for a delete).</summary>
+    /// <param name="operation"><c>create</c>, <c>update</c>, <c>delete</c>, or <c>set</c>: update when the entity exists, else create (decided under the lock).</param>
+    /// <param name="id">The entity's id.</param>
+    /// <param name="value">The entity; null for a delete.</param>
     internal string Write(string operation, string id, T? value)
     {
+        if (_builtInWrites)
+        {
+            // The built-ins are ours: encode once, and the replica stores these very bytes without parsing or validating them.
+            var encoded = EntityMutationArgs.Write(id, value, Type.TypeInfo, out var data);
+            var kind = operation switch
+            {
+                "create" => EntityWriteKind.Create,
+                "update" => EntityWriteKind.Update,
+                "set" => EntityWriteKind.Set,
+                _ => EntityWriteKind.Delete,
+            };
+            // Spelled out: a bare null would convert to an empty, non-null ReadOnlyMemory (through byte[]).
+            return _replica.MutateEntity(Type, kind, id, encoded, value is null ? (ReadOnlyMemory<byte>?)null : data);
+        }
+
+        if (operation == "set")
+        {
+            operation = Reactive.Untracked(() => Exists(id)) ? "update" : "create";
+        }
         using var args = new MutationArgsWriter();
         args.Write("id", id);
         if (value is not null)

@@ -12,10 +12,22 @@ public abstract class EntityType
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         Name = name;
+        CreateMutation = name + ".create";
+        UpdateMutation = name + ".update";
+        DeleteMutation = name + ".delete";
     }
 
     /// <summary>The wire name, e.g. <c>todo</c>.</summary>
     public string Name { get; }
+
+    /// <summary>The built-in create mutator's name, <c>{Name}.create</c> (one string, not one per mutation).</summary>
+    internal string CreateMutation { get; }
+
+    /// <summary>The built-in update mutator's name, <c>{Name}.update</c>.</summary>
+    internal string UpdateMutation { get; }
+
+    /// <summary>The built-in delete mutator's name, <c>{Name}.delete</c>.</summary>
+    internal string DeleteMutation { get; }
 
     /// <summary>The .NET type of the entity.</summary>
     public abstract Type ClrType { get; }

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace ViewSync.Mutations;
@@ -45,9 +47,34 @@ public sealed record Mutation
 
         Seq = seq;
         // Clone detaches the value from a document the caller may dispose; it is free for values that are already standalone.
-        Args = args.Clone();
+        _args = new StrongBox<JsonElement>(args.Clone());
         CreatedAt = createdAt;
     }
+
+    /// <summary>
+    /// A mutation whose arguments are UTF-8 JSON the runtime itself wrote (a built-in create, update or delete):
+    /// kept as they are, never parsed unless someone reads <see cref="Args"/>. The caller vouches that
+    /// <paramref name="utf8Args"/> is one JSON object and that nobody changes its bytes.
+    /// </summary>
+    internal static Mutation FromTrustedUtf8(string id, string name, string scope, string client, ulong seq, byte[] utf8Args, DateTimeOffset createdAt) =>
+        new(utf8Args, id, name, scope, client, seq, createdAt);
+
+    private Mutation(byte[] utf8Args, string id, string name, string scope, string client, ulong seq, DateTimeOffset createdAt)
+    {
+        Id = id;
+        Name = name;
+        Scope = scope;
+        Client = client;
+        Seq = seq;
+        _utf8Args = utf8Args;
+        CreatedAt = createdAt;
+    }
+
+    /// <summary>The parsed arguments (set at construction, or on the first read of <see cref="Args"/> of a mutation made from UTF-8).</summary>
+    private StrongBox<JsonElement>? _args;
+
+    /// <summary>The arguments as written by the runtime, when the mutation was made from UTF-8; empty otherwise.</summary>
+    private readonly byte[]? _utf8Args;
 
     /// <summary>
     /// The <see cref="Client"/> of a mutation read from JSON that names no client, as every wire
@@ -55,7 +82,7 @@ public sealed record Mutation
     /// </summary>
     public const string UnknownClient = "_unknown";
 
-    /// <summary>The mutation's unique id (128-bit random, lowercase hex). The server deduplicates by scope and id.</summary>
+    /// <summary>The mutation's unique id (128 bits as 32 lowercase hex digits; see <see cref="MutationIds"/>). The server deduplicates by scope and id.</summary>
     public string Id { get; }
 
     /// <summary>The mutator's name, for example <c>todo.create</c>.</summary>
@@ -77,7 +104,41 @@ public sealed record Mutation
     public ulong Seq { get; }
 
     /// <summary>The mutator's arguments, as a standalone JSON value (an object for ViewSync's mutators).</summary>
-    public JsonElement Args { get; }
+    public JsonElement Args
+    {
+        get
+        {
+            if (Volatile.Read(ref _args) is { } parsed)
+            {
+                return parsed.Value;
+            }
+
+            // Made from UTF-8 the runtime wrote: parsed once, on first use (a rebase or a comparison), never on the write path.
+            var reader = new Utf8JsonReader(_utf8Args);
+            var box = new StrongBox<JsonElement>(JsonElement.ParseValue(ref reader));
+            return (Interlocked.CompareExchange(ref _args, box, null) ?? box).Value;
+        }
+    }
+
+    /// <summary>The arguments' UTF-8 JSON: the bytes the mutation was made from, or the parsed value's raw text.</summary>
+    internal ReadOnlySpan<byte> Utf8Args => _utf8Args is null ? JsonMarshal.GetRawUtf8Value(Args) : _utf8Args;
+
+    /// <summary>Writes the arguments: bytes the runtime wrote as they are (no parse), a parsed value as before.</summary>
+    internal void WriteArgs(Utf8JsonWriter writer)
+    {
+        if (_utf8Args is null)
+        {
+            Args.WriteTo(writer);
+        }
+        else
+        {
+            writer.WriteRawValue(_utf8Args, skipInputValidation: true);
+        }
+    }
+
+    /// <summary>The same mutation under another client id and sequence number, sharing the arguments (for mutations made before the journal opened).</summary>
+    internal Mutation Renumbered(string client, ulong seq) =>
+        _utf8Args is null ? new Mutation(Id, Name, Scope, client, seq, Args, CreatedAt) : FromTrustedUtf8(Id, Name, Scope, client, seq, _utf8Args, CreatedAt);
 
     /// <summary>When the mutation was created. Local only: persisted, but not part of the wire format.</summary>
     public DateTimeOffset CreatedAt { get; }

@@ -3,11 +3,13 @@ using System.Text.Json;
 namespace ViewSync.Mutations;
 
 /// <summary>
-/// Mints mutations for one client and scope with fresh ids and strictly increasing sequence numbers.
+/// Mints mutations for one client and scope with strictly increasing sequence numbers, each id derived from the
+/// client id and the sequence number (<see cref="MutationIds.FromClientAndSequence"/>): no random number per mutation.
 /// </summary>
 /// <remarks>
-/// Start it from the last sequence number the journal recorded (a <see cref="Replica"/> does) so
-/// numbers keep increasing across restarts.
+/// Start it from the last sequence number the journal recorded or reserved (a <see cref="Replica"/> does) so
+/// numbers keep increasing across restarts: a number used twice under one client id would be a repeated mutation
+/// id, which the server takes for a retry of the first and skips.
 /// <see cref="Create"/> is thread-safe: concurrent callers get distinct numbers. When mutations are
 /// also appended to a queue, mint and append under the same lock so queue order matches
 /// sequence order.
@@ -15,6 +17,7 @@ namespace ViewSync.Mutations;
 public sealed class MutationFactory
 {
     private readonly TimeProvider _time;
+    private readonly string _idPrefix;
     private ulong _lastSeq;
 
     /// <summary>Creates a factory.</summary>
@@ -29,6 +32,7 @@ public sealed class MutationFactory
         ArgumentException.ThrowIfNullOrWhiteSpace(scope);
         Client = client;
         Scope = scope;
+        _idPrefix = MutationIds.ClientIdPrefix(client);
         _lastSeq = lastSeq;
         _time = timeProvider ?? TimeProvider.System;
     }
@@ -42,7 +46,7 @@ public sealed class MutationFactory
     /// <summary>The highest sequence number handed out so far (or the one the factory started from).</summary>
     public ulong LastSeq => Interlocked.Read(ref _lastSeq);
 
-    /// <summary>Creates a mutation with a new id, the next sequence number and the current time.</summary>
+    /// <summary>Creates a mutation with the next sequence number, the id derived from it and the current time.</summary>
     /// <param name="name">The mutator's name, for example <c>todo.create</c>.</param>
     /// <param name="args">The mutator's arguments (copied).</param>
     /// <returns>The new mutation.</returns>
@@ -56,7 +60,18 @@ public sealed class MutationFactory
             throw new ArgumentException($"Mutation '{name}' has no arguments: pass a JSON value such as an object, not default(JsonElement).", nameof(args));
         }
 
-        return new Mutation(MutationIds.NewMutationId(), name, Scope, Client, NextSeq(), args, _time.GetUtcNow());
+        var seq = NextSeq();
+        return new Mutation(MutationIds.FromPrefix(_idPrefix, seq), name, Scope, Client, seq, args, _time.GetUtcNow());
+    }
+
+    /// <summary>
+    /// <see cref="Create(string, JsonElement)"/> for arguments the runtime wrote itself as one UTF-8 JSON object that
+    /// nobody changes afterwards: kept as they are, neither parsed nor copied.
+    /// </summary>
+    internal Mutation CreateTrusted(string name, byte[] utf8Args)
+    {
+        var seq = NextSeq();
+        return Mutation.FromTrustedUtf8(MutationIds.FromPrefix(_idPrefix, seq), name, Scope, Client, seq, utf8Args, _time.GetUtcNow());
     }
 
     private ulong NextSeq()

@@ -39,7 +39,7 @@ internal static class MutationJson
         }
 
         writer.WritePropertyName(ArgsName);
-        mutation.Args.WriteTo(writer);
+        mutation.WriteArgs(writer);
         if (includeLocalFields)
         {
             writer.WriteString(CreatedAtName, mutation.CreatedAt);

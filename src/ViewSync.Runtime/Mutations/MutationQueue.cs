@@ -6,15 +6,21 @@ namespace ViewSync.Mutations;
 /// The in-order, de-duplicating queue of mutations that are waiting for the server.
 /// </summary>
 /// <remarks>
-/// Thread-safe. Pushing, removing any mutation by id and looking one up are O(1); listing is O(n)
+/// Thread-safe. Pushing, removing any mutation by id and looking one up are O(1) (amortized); listing is O(n)
 /// and returns a snapshot that later changes do not affect. A mutation id is queued at most once.
+/// The mutations sit in one array in queue order, a removed one leaving a hole that the front skips and a
+/// compaction closes: no node object per mutation.
 /// </remarks>
 [SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "It is a queue: the name is the domain term used throughout ViewSync.")]
 public sealed class MutationQueue
 {
     private readonly Lock _gate = new();
-    private readonly LinkedList<Mutation> _order = new();
-    private readonly Dictionary<string, LinkedListNode<Mutation>> _byId = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _byId = new(StringComparer.Ordinal);
+
+    /// <summary>Queued mutations in order from <see cref="_head"/> to <see cref="_tail"/>; null where one was removed.</summary>
+    private Mutation?[] _items = new Mutation?[16];
+    private int _head;
+    private int _tail;
 
     /// <summary>Creates an empty queue.</summary>
     public MutationQueue()
@@ -39,7 +45,7 @@ public sealed class MutationQueue
         {
             lock (_gate)
             {
-                return _order.Count;
+                return _byId.Count;
             }
         }
     }
@@ -53,9 +59,15 @@ public sealed class MutationQueue
         ArgumentNullException.ThrowIfNull(mutation);
         lock (_gate)
         {
-            if (!_byId.ContainsKey(mutation.Id))
+            // Room first, so the index recorded is where the mutation lands (making room may move the others).
+            if (_tail == _items.Length)
             {
-                _byId.Add(mutation.Id, _order.AddLast(mutation));
+                MakeRoom();
+            }
+
+            if (_byId.TryAdd(mutation.Id, _tail))
+            {
+                _items[_tail++] = mutation;
             }
         }
 
@@ -83,9 +95,9 @@ public sealed class MutationQueue
         ArgumentNullException.ThrowIfNull(id);
         lock (_gate)
         {
-            if (_byId.TryGetValue(id, out var node))
+            if (_byId.TryGetValue(id, out var index))
             {
-                mutation = node.Value;
+                mutation = _items[index]!;
                 return true;
             }
         }
@@ -101,7 +113,7 @@ public sealed class MutationQueue
     {
         lock (_gate)
         {
-            mutation = _order.First?.Value;
+            mutation = _head < _tail ? _items[_head] : null;
         }
 
         return mutation is not null;
@@ -120,11 +132,13 @@ public sealed class MutationQueue
         ArgumentOutOfRangeException.ThrowIfNegative(max);
         lock (_gate)
         {
-            var result = new Mutation[Math.Min(max, _order.Count)];
-            var node = _order.First;
-            for (var i = 0; i < result.Length; i++, node = node.Next)
+            var result = new Mutation[Math.Min(max, _byId.Count)];
+            for (int i = 0, at = _head; i < result.Length; at++)
             {
-                result[i] = node!.Value;
+                if (_items[at] is { } mutation)
+                {
+                    result[i++] = mutation;
+                }
             }
 
             return result;
@@ -139,12 +153,12 @@ public sealed class MutationQueue
         ArgumentNullException.ThrowIfNull(id);
         lock (_gate)
         {
-            if (!_byId.Remove(id, out var node))
+            if (!_byId.Remove(id, out var index))
             {
                 return false;
             }
 
-            _order.Remove(node);
+            RemoveAt(index);
             return true;
         }
     }
@@ -161,9 +175,9 @@ public sealed class MutationQueue
             foreach (var id in ids)
             {
                 ArgumentNullException.ThrowIfNull(id, nameof(ids));
-                if (_byId.Remove(id, out var node))
+                if (_byId.Remove(id, out var index))
                 {
-                    _order.Remove(node);
+                    RemoveAt(index);
                     removed++;
                 }
             }
@@ -177,8 +191,48 @@ public sealed class MutationQueue
     {
         lock (_gate)
         {
-            _order.Clear();
+            Array.Clear(_items);
+            _head = _tail = 0;
             _byId.Clear();
         }
+    }
+
+    /// <summary>Leaves a hole; the front moves past holes, so <see cref="TryPeek"/> stays O(1). Caller holds the lock.</summary>
+    private void RemoveAt(int index)
+    {
+        _items[index] = null;
+        while (_head < _tail && _items[_head] is null)
+        {
+            _head++;
+        }
+
+        if (_head == _tail)
+        {
+            _head = _tail = 0;
+        }
+    }
+
+    /// <summary>The array is full at the end: close the holes when they are at least half of it, else grow it. Caller holds the lock.</summary>
+    private void MakeRoom()
+    {
+        if (_byId.Count <= _items.Length / 2)
+        {
+            var live = 0;
+            for (var at = _head; at < _tail; at++)
+            {
+                if (_items[at] is { } mutation)
+                {
+                    _items[live] = mutation;
+                    _byId[mutation.Id] = live++;
+                }
+            }
+
+            Array.Clear(_items, live, _items.Length - live);
+            _head = 0;
+            _tail = live;
+            return;
+        }
+
+        Array.Resize(ref _items, _items.Length * 2);
     }
 }

@@ -30,6 +30,12 @@ public sealed class MutatorTable
     /// <summary>The registered entity types, by wire name.</summary>
     public IReadOnlyDictionary<string, EntityType> Entities => _entities;
 
+    /// <summary>
+    /// Whether <paramref name="type"/> is the registered type of its name, so that its <c>create</c>, <c>update</c>
+    /// and <c>delete</c> are the built-ins (an entity's built-in names cannot be taken by another mutator).
+    /// </summary>
+    internal bool HasBuiltIns(EntityType type) => _entities.TryGetValue(type.Name, out var registered) && ReferenceEquals(registered, type);
+
     /// <summary>Whether a mutator of that name exists.</summary>
     /// <param name="name">The mutator name.</param>
     /// <returns><see langword="true"/> when it exists.</returns>
@@ -70,9 +76,9 @@ public sealed class MutatorTable
                 throw new ArgumentException($"Entity '{type.Name}' is registered twice; entity names must be unique.", nameof(type));
             }
 
-            Add($"{type.Name}.create", (tx, args) => Put(type, tx, args, mustExist: false));
-            Add($"{type.Name}.update", (tx, args) => Put(type, tx, args, mustExist: true));
-            Add($"{type.Name}.delete", (tx, args) => tx.Delete(type.Name, args.GetString("id")));
+            Add(type.CreateMutation, (tx, args) => Put(type, tx, args, mustExist: false));
+            Add(type.UpdateMutation, (tx, args) => Put(type, tx, args, mustExist: true));
+            Add(type.DeleteMutation, (tx, args) => tx.Delete(type.Name, args.GetString("id")));
             return this;
         }
 

@@ -66,8 +66,10 @@ internal sealed class ReplicaJournal : IAsyncDisposable
                     + "and mutations that were pending in the lost journal are gone"));
             }
 
-            if (state.ClientId is null)
+            if (state.ClientId is null || state.Problems.Exists(p => p.Kind == PersistenceProblemKind.JournalCorrupt))
             {
+                // A damaged region may have held the latest sequence number reservation: a new client id keeps
+                // every future mutation id (client id + sequence number) distinct from any id used before.
                 state.ClientId = MutationIds.NewClientId();
                 state.NeedsRewrite = true;
             }
@@ -127,6 +129,17 @@ internal sealed class ReplicaJournal : IAsyncDisposable
         {
             _buffer.Clear();
             JournalRecords.Page(_buffer, cursor, writes, confirmed);
+            AppendBuffer();
+        }
+    }
+
+    /// <summary>Records that sequence numbers up to <paramref name="reservedSeq"/> may be in use under <paramref name="clientId"/> (a meta record).</summary>
+    public void AppendSeqReservation(string clientId, ulong reservedSeq)
+    {
+        lock (_gate)
+        {
+            _buffer.Clear();
+            JournalRecords.Meta(_buffer, clientId, reservedSeq);
             AppendBuffer();
         }
     }

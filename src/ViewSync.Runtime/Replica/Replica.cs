@@ -33,6 +33,13 @@ public sealed partial class Replica : IAsyncDisposable
     private readonly long _maxMutationBytes;
     private MutationFactory _factory;
     private ReplicaJournal? _journal;
+
+    /// <summary>
+    /// The highest sequence number a durable journal record allows under the current client id; no journal, no limit.
+    /// Numbers are minted only below it, so a power loss that drops the newest records can never make the client
+    /// reuse a number (and so a mutation id) that may have reached the server.
+    /// </summary>
+    private ulong _reservedSeq = ulong.MaxValue;
     private bool _opening;
     private int _closedCompactions;
     private ulong _cursor;
@@ -55,6 +62,12 @@ public sealed partial class Replica : IAsyncDisposable
         _maxMutationBytes = options.MaxMutationBytes;
         _factory = new MutationFactory(options.ClientId ?? MutationIds.NewClientId(), options.Scope, 0, _timeProvider);
     }
+
+    /// <summary>
+    /// How many sequence numbers one opening of the journal reserves with a single durable record (2^32: a restart
+    /// skips the rest, and 2^32 restarts fit in the 64-bit space). Smaller only in tests, to reach the next reservation.
+    /// </summary>
+    internal ulong SeqReservation { get; init; } = 1UL << 32;
 
     /// <summary>Raised after a mutation was applied optimistically and queued, outside the graph's lock.</summary>
     public event EventHandler<MutationQueuedEventArgs>? MutationQueued;
@@ -150,7 +163,16 @@ public sealed partial class Replica : IAsyncDisposable
             var (journal, state) = await ReplicaJournal.OpenAsync(persistence, options, _timeProvider, cancellationToken).ConfigureAwait(false);
             try
             {
-                Restore(journal, state);
+                // Durable before any number of it is used: see _reservedSeq.
+                ulong reserved;
+                using (ReactiveRuntime.Gate.EnterScope())
+                {
+                    reserved = Reserve(Math.Max(state.LastSeq, _factory.LastSeq));
+                }
+
+                journal.AppendSeqReservation(state.ClientId!, reserved);
+                await journal.FlushAsync(cancellationToken).ConfigureAwait(false);
+                Restore(journal, state, reserved);
             }
             catch
             {
@@ -222,6 +244,7 @@ public sealed partial class Replica : IAsyncDisposable
             using var untracked = ReactiveRuntime.SuspendTracking();
             var transaction = new BufferedTransaction(Store);
             Mutators.Apply(transaction, name, args);
+            EnsureSeqReserved();
             mutation = _factory.Create(name, args);
             ThrowIfTooLarge(mutation);
             // Recorded before it is visible: if recording fails, nothing happened.
@@ -240,6 +263,67 @@ public sealed partial class Replica : IAsyncDisposable
             try
             {
                 Store.ApplyChecked(transaction.Writes);
+                _pendingCount.Set(_queue.Count);
+            }
+            finally
+            {
+                ReactiveRuntime.EndBatch();
+            }
+        }
+
+        MutationQueued?.Invoke(this, new MutationQueuedEventArgs(mutation));
+        return mutation.Id;
+    }
+
+    /// <summary>
+    /// The built-in create, update or delete of an entity whose JSON the runtime wrote itself from the typed value
+    /// (<see cref="EntityCollection{T}"/>): what <see cref="Mutate(string, JsonElement)"/> of <c>{entity}.create</c>
+    /// does, without parsing the arguments, decoding the entity again to validate it, or copying it. The mutation
+    /// keeps <paramref name="args"/> and the store keeps <paramref name="data"/> (a slice of them).
+    /// </summary>
+    /// <exception cref="MutationRejectedException">A create of an entity that exists, or an update of one that does not; nothing was queued.</exception>
+    /// <exception cref="MutationTooLargeException">The mutation could never fit in a push batch; nothing was queued.</exception>
+    /// <exception cref="IOException">It could not be recorded in the journal; nothing was queued.</exception>
+    internal string MutateEntity(EntityType type, EntityWriteKind kind, string id, byte[] args, ReadOnlyMemory<byte>? data)
+    {
+        Mutation mutation;
+        using (ReactiveRuntime.Gate.EnterScope())
+        {
+            using var untracked = ReactiveRuntime.SuspendTracking();
+            string name;
+            if (kind == EntityWriteKind.Delete)
+            {
+                name = type.DeleteMutation;
+            }
+            else
+            {
+                // The same rules as the built-in mutators (MutatorTable), which the server runs on these arguments.
+                var exists = Store.Contains(type.Name, id);
+                var create = kind == EntityWriteKind.Create || (kind == EntityWriteKind.Set && !exists);
+                if (create && exists)
+                {
+                    throw MutationRejectedException.Conflict($"{type.Name} '{id}' already exists.");
+                }
+
+                if (!create && !exists)
+                {
+                    throw MutationRejectedException.Conflict($"{type.Name} '{id}' does not exist (it may have been deleted).");
+                }
+
+                name = create ? type.CreateMutation : type.UpdateMutation;
+            }
+
+            EnsureSeqReserved();
+            mutation = _factory.CreateTrusted(name, args);
+            ThrowIfTooLarge(mutation);
+            // Recorded before it is visible: if recording fails, nothing happened.
+            _journal?.AppendQueued(mutation);
+            _queue.Push(mutation);
+            _optimistic.Add((type.Name, id));
+            ReactiveRuntime.StartBatch();
+            try
+            {
+                Store.ApplyChecked(type.Name, id, data);
                 _pendingCount.Set(_queue.Count);
             }
             finally
@@ -398,6 +482,7 @@ public sealed partial class Replica : IAsyncDisposable
             using var scope = ReactiveRuntime.Gate.EnterScope();
             _closedCompactions += journal.Compactions;
             _journal = null;
+            _reservedSeq = ulong.MaxValue;
         }
     }
 
@@ -415,7 +500,7 @@ public sealed partial class Replica : IAsyncDisposable
         RebaseAll();
     }
 
-    private void Restore(ReplicaJournal journal, RecoveredJournal state)
+    private void Restore(ReplicaJournal journal, RecoveredJournal state, ulong reserved)
     {
         using var scope = ReactiveRuntime.Gate.EnterScope();
         using var untracked = ReactiveRuntime.SuspendTracking();
@@ -425,7 +510,7 @@ public sealed partial class Replica : IAsyncDisposable
         // Made before opening: they join the journal after what it held, under its client id.
         var adopted = madeBeforeOpening
             .Where(m => !state.Pending.Contains(m.Id))
-            .Select(m => new Mutation(m.Id, m.Name, m.Scope, factory.Client, ++lastSeq, m.Args, m.CreatedAt))
+            .Select(m => m.Renumbered(factory.Client, ++lastSeq))
             .ToList();
         foreach (var mutation in adopted)
         {
@@ -442,7 +527,33 @@ public sealed partial class Replica : IAsyncDisposable
         _confirmed.Load(new ConfirmedImage(state.Confirmed));
         _cursor = state.Cursor;
         _journal = journal;
+        _reservedSeq = reserved;
+        EnsureSeqReserved();
         RebaseAll();
+    }
+
+    private ulong Reserve(ulong from) => from > ulong.MaxValue - SeqReservation ? ulong.MaxValue : from + SeqReservation;
+
+    /// <summary>
+    /// Before minting (under the lock): when the next number lies beyond the durable reservation, records a new one and
+    /// waits until it is durable. Once per <see cref="SeqReservation"/> mutations of one opening, so practically never.
+    /// </summary>
+    private void EnsureSeqReserved()
+    {
+        if (_factory.LastSeq < _reservedSeq || _journal is not { } journal)
+        {
+            return;
+        }
+
+        var reserved = Reserve(_factory.LastSeq);
+        if (reserved == _factory.LastSeq)
+        {
+            return; // The 64-bit space is spent; the factory refuses to mint with a clear message.
+        }
+
+        journal.AppendSeqReservation(_factory.Client, reserved);
+        journal.FlushAsync(CancellationToken.None).GetAwaiter().GetResult();
+        _reservedSeq = reserved;
     }
 
     /// <summary>The whole state at the journal's current end, for compaction; null while a snapshot is being recorded.</summary>
@@ -454,13 +565,14 @@ public sealed partial class Replica : IAsyncDisposable
             return null;
         }
 
-        return new JournalCheckpoint(_factory.Client, _factory.LastSeq, _cursor, _confirmed.Image, _queue.Pending(), position);
+        // The reservation, not the last number used: a compacted journal must keep every number in it reserved.
+        return new JournalCheckpoint(_factory.Client, Math.Max(_factory.LastSeq, _reservedSeq), _cursor, _confirmed.Image, _queue.Pending(), position);
     }
 
     private void ThrowIfTooLarge(Mutation mutation)
     {
         // Cheap bound first: the arguments' raw JSON plus generous room for the other fields.
-        var estimate = JsonMarshal.GetRawUtf8Value(mutation.Args).Length + (6L * (mutation.Name.Length + mutation.Scope.Length)) + 256;
+        var estimate = mutation.Utf8Args.Length + (6L * (mutation.Name.Length + mutation.Scope.Length)) + 256;
         if (estimate <= _maxMutationBytes)
         {
             return;

@@ -9,7 +9,11 @@ public sealed class ReplicaOptions
     /// <summary>The scope this replica mirrors, e.g. <c>user:123</c>. Defaults to <see cref="DefaultScope"/>.</summary>
     public string Scope { get; set; } = DefaultScope;
 
-    /// <summary>This installation's client id. When null, a new random one is used (persistence supplies the stable one).</summary>
+    /// <summary>
+    /// The client id of mutations made before a journal is opened (and of all of them without one). When null, a new
+    /// random one is used; persistence supplies the stable one. Mutation ids derive from the client id and sequence
+    /// numbers that restart at 1 here, so never give the id of a journal: use a fresh one (the default).
+    /// </summary>
     public string? ClientId { get; set; }
 
     /// <summary>The clock that stamps mutations. Defaults to <see cref="TimeProvider.System"/>.</summary>

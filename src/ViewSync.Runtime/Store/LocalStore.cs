@@ -196,6 +196,27 @@ public sealed class LocalStore : IEntityReader
     }
 
     /// <summary>
+    /// Moves on every change of any stored value (not tracked): a reader that cached something at one value of it
+    /// knows nothing changed while it still reads the same (entity handles, <see cref="Entity{T}.Get"/>).
+    /// </summary>
+    internal long Revision => Volatile.Read(ref _revision);
+
+    /// <summary>One checked write (see <see cref="ApplyChecked(IEnumerable{EntityWrite})"/>), without a collection around it.</summary>
+    internal bool ApplyChecked(string entity, string id, ReadOnlyMemory<byte>? json)
+    {
+        using var scope = ReactiveRuntime.Gate.EnterScope();
+        ReactiveRuntime.StartBatch();
+        try
+        {
+            return Write(entity, id, json);
+        }
+        finally
+        {
+            ReactiveRuntime.EndBatch();
+        }
+    }
+
+    /// <summary>
     /// <see cref="Apply(IEnumerable{EntityWrite})"/> for writes whose names and JSON were checked already and whose
     /// bytes nobody will ever change: the store keeps them as they are.
     /// </summary>
@@ -341,7 +362,8 @@ public sealed class LocalStore : IEntityReader
         }
 
         slot.Value = json;
-        slot.Revision = ++_revision;
+        // Published with a full fence: a handle's lock-free check must never see the old revision with the new value around.
+        slot.Revision = Interlocked.Increment(ref _revision);
         slot.Version?.Set(slot.Revision);
         if ((old is null) != (json is null))
         {

@@ -170,7 +170,12 @@ internal static class SnapshotStreamReader
 
                 case Level.Entity when reader.TokenType == JsonTokenType.PropertyName:
                     _property = reader.GetString();
-                    Expect(!string.IsNullOrEmpty(_property), $"an entity of \"{_entity}\" has an empty id");
+                    // Messages are only formatted on failure: this runs once per entity.
+                    if (string.IsNullOrEmpty(_property))
+                    {
+                        Fail($"an entity of \"{_entity}\" has an empty id");
+                    }
+
                     return true;
 
                 case Level.Entity:
@@ -182,7 +187,11 @@ internal static class SnapshotStreamReader
                     }
 
                     var end = (int)reader.BytesConsumed;
-                    Expect(end - start <= maxEntityBytes, $"the entity \"{_entity}\" \"{_property}\" is {end - start} bytes, larger than the {maxEntityBytes} bytes one entity may take (SyncClientOptions.MaxResponseBytes)");
+                    if (end - start > maxEntityBytes)
+                    {
+                        Fail($"the entity \"{_entity}\" \"{_property}\" is {end - start} bytes, larger than the {maxEntityBytes} bytes one entity may take (SyncClientOptions.MaxResponseBytes)");
+                    }
+
                     sink.Add(_entity!, _property!, _bytes[start..end]);
                     Entities++;
                     return true;
@@ -192,6 +201,8 @@ internal static class SnapshotStreamReader
                     throw new JsonException("The snapshot answer goes on after its closing brace.");
             }
         }
+
+        private static void Fail(string problem) => Expect(false, problem);
 
         private static void Expect(bool condition, string problem)
         {

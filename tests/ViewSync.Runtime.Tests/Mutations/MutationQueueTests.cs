@@ -145,4 +145,64 @@ public class MutationQueueTests
             Assert.Equal(own.Order(), own);
         }
     }
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void Random_pushes_and_removals_anywhere_keep_the_order_of_a_plain_list(int seed)
+    {
+        // Holes from removals at the front, the middle and the end, compactions and growth, against a reference list.
+        var random = new Random(seed);
+        var queue = new MutationQueue();
+        var reference = new List<string>();
+        var next = 0;
+        for (var step = 0; step < 5_000; step++)
+        {
+            var roll = random.Next(10);
+            if (roll < 5 || reference.Count == 0)
+            {
+                var id = $"m{next++}";
+                queue.Push(M(id));
+                reference.Add(id);
+            }
+            else if (roll < 8)
+            {
+                // Mostly from the front, as confirmations arrive.
+                var at = random.Next(4) == 0 ? random.Next(reference.Count) : 0;
+                Assert.True(queue.Remove(reference[at]));
+                reference.RemoveAt(at);
+            }
+            else if (roll < 9)
+            {
+                var picked = reference.Where(_ => random.Next(3) == 0).ToList();
+                Assert.Equal(picked.Count, queue.RemoveRange(picked.Append("never queued")));
+                reference.RemoveAll(picked.Contains);
+            }
+            else
+            {
+                queue.Push(M(reference.Count > 0 ? reference[random.Next(reference.Count)] : "x")); // a duplicate is ignored
+                if (reference.Count == 0)
+                {
+                    reference.Add("x");
+                }
+            }
+
+            Assert.Equal(reference.Count, queue.Count);
+            Assert.Equal(reference.Count > 0, queue.TryPeek(out var first));
+            Assert.Equal(reference.FirstOrDefault(), first?.Id);
+            if (step % 50 == 0 || reference.Count < 5)
+            {
+                Assert.Equal(reference, Ids(queue));
+                Assert.Equal(reference.Take(3), queue.Pending(3).Select(m => m.Id));
+            }
+
+            if (reference.Count > 0)
+            {
+                var probe = reference[random.Next(reference.Count)];
+                Assert.True(queue.TryGet(probe, out var found));
+                Assert.Equal(probe, found.Id);
+            }
+        }
+    }
 }

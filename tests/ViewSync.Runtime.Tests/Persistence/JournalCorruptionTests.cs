@@ -55,7 +55,7 @@ public sealed class JournalCorruptionTests : IDisposable
     {
         var ids = await WriteJournalAsync(mutations: 470, pages: false);
         var log = await File.ReadAllBytesAsync(JournalPath);
-        var first = FrameOffsets(log)[1]; // after the meta record
+        var first = FrameOffsets(log)[2]; // after the meta record and the sequence number reservation
         log[first + JournalFrames.FrameHeaderLength + 5] ^= 0x40;
         await File.WriteAllBytesAsync(JournalPath, log);
 
