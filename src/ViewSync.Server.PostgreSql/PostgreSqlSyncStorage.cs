@@ -26,8 +26,9 @@ namespace ViewSync.Server.PostgreSql;
 /// scope later takes a cursor above it. Cursors of different scopes interleave freely, which the protocol
 /// allows (clients never assume <c>cursor + 1</c>), and different scopes never wait for each other.</para>
 /// <para><b>Group commit.</b> <see cref="ApplyBatchAsync"/> is one transaction with a savepoint per mutation;
-/// nothing is answered before <c>COMMIT</c> returns. When the commit fails (connection lost, backend killed),
-/// PostgreSQL keeps none of the batch, and a retry applies each mutation exactly once.</para>
+/// nothing is answered before <c>COMMIT</c> returns. When the batch fails before or at the commit (connection lost,
+/// backend killed), PostgreSQL keeps none of it, and a retry applies each mutation exactly once (if the answer to a
+/// COMMIT that did happen is lost, the retry finds the mutations recorded and replays their results).</para>
 /// <para><b>Live across nodes.</b> The write transaction calls <c>pg_notify</c> with (scope, cursor) for each
 /// scope it advanced; PostgreSQL delivers it only if and when the transaction commits. Every node listens on
 /// one connection (reconnecting with backoff) and raises <see cref="RemoteLogAdvanced"/> for other nodes'
@@ -186,7 +187,8 @@ public sealed partial class PostgreSqlSyncStorage : ISyncStorage, ISyncStorageCh
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        // Past this point the batch is committed or, if the commit fails, not kept at all: answer only after it.
+        // Answer only after COMMIT returns. If it fails, nothing is answered: usually nothing was kept, and when the
+        // connection died after PostgreSQL committed, the client's retry finds every mutation recorded and replays it.
         await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
         return results;
     }

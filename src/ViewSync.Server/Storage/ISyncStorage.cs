@@ -37,9 +37,10 @@ public interface ISyncStorage : IAsyncDisposable
     /// Applies a batch in one transaction (group commit): each mutation exactly once per (scope, id), as
     /// <see cref="ApplyOnceAsync"/> would, each in its own savepoint, so a rejected mutation — or one whose
     /// <see cref="PendingMutation.Run"/> throws, recorded as rejected with <c>internal_error</c> — undoes only
-    /// itself. The whole batch commits at once, before this returns; when the commit (or any storage
-    /// operation) fails, nothing of the batch is kept and the exception propagates, so the caller may retry
-    /// it whole. A mutation id repeated within the batch is a replay of its first occurrence.
+    /// itself. The whole batch commits at once, before this returns; when any storage operation before the
+    /// commit fails, nothing of the batch is kept and the exception propagates, so the caller may retry it whole
+    /// (should the answer to a commit that happened be lost, the retry replays the recorded results). A mutation
+    /// id repeated within the batch is a replay of its first occurrence.
     /// </summary>
     /// <param name="mutations">The mutations, in order.</param>
     /// <param name="time">The time to record on new log entries.</param>
