@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
+using ViewSync.Queries;
 using ViewSync.Mutators;
 using ViewSync.Store;
 
@@ -23,6 +25,9 @@ public sealed class EntityCollection<T>
 {
     private readonly Replica _replica;
     private readonly ConcurrentDictionary<string, (long Revision, T Value)> _decoded = new(StringComparer.Ordinal);
+    private readonly TableSource<T> _table;
+    private readonly ConditionalWeakTable<Func<T, bool>, LiveQuery<T>> _finds = [];
+    private LiveQuery<T>? _all;
 
     /// <summary>Creates the view. Generated databases call this.</summary>
     /// <param name="replica">The replica to read and mutate.</param>
@@ -33,6 +38,7 @@ public sealed class EntityCollection<T>
         ArgumentNullException.ThrowIfNull(type);
         _replica = replica;
         Type = type;
+        _table = new TableSource<T>(this);
     }
 
     /// <summary>The entity type.</summary>
@@ -72,27 +78,46 @@ public sealed class EntityCollection<T>
         return new Entity<T>(this, id);
     }
 
-    /// <summary>Every entity, ordered by id. Inside a computed or effect, re-runs when any of them changes.</summary>
+    /// <summary>
+    /// A live query over every entity of this type, to narrow, order and window:
+    /// <c>db.Todos.Query().Where(t =&gt; !t.Done).OrderBy(t =&gt; t.Title).Take(50)</c>. See <see cref="LiveQuery{T}"/>.
+    /// </summary>
+    /// <returns>The query (built on first read).</returns>
+    public LiveQuery<T> Query() => new(this, _table, null, QueryOrder<T>.ById, 0, int.MaxValue);
+
+    /// <summary>
+    /// Every entity, ordered by id, as an immutable list. Inside a computed or effect, re-runs only when the result
+    /// changes. Backed by one live query, so a read after a change costs the copy of the result, not a rescan.
+    /// </summary>
     /// <returns>The entities.</returns>
     public IReadOnlyList<T> All()
     {
-        var entries = _replica.Store.Entries(Type.Name);
-        var all = new T[entries.Count];
-        for (var i = 0; i < all.Length; i++)
+        var all = Volatile.Read(ref _all);
+        if (all is null)
         {
-            all[i] = Decode(entries[i]);
+            all = Query();
+            all = Interlocked.CompareExchange(ref _all, all, null) ?? all;
         }
 
-        return all;
+        return all.Snapshot();
     }
 
-    /// <summary>The entities that match <paramref name="predicate"/>, ordered by id. Inside a computed or effect, re-runs when any entity changes.</summary>
-    /// <param name="predicate">The filter.</param>
+    /// <summary>
+    /// The entities that match <paramref name="predicate"/>, ordered by id, as an immutable list. Inside a computed or
+    /// effect, re-runs only when the result changes.
+    /// </summary>
+    /// <param name="predicate">The filter: a pure function of the entity.</param>
     /// <returns>The matching entities.</returns>
+    /// <remarks>
+    /// Each distinct predicate instance keeps one live query for as long as the delegate lives, so calling
+    /// <c>Find(t =&gt; !t.Done)</c> again (a lambda that captures nothing is one cached delegate) costs the copy of the
+    /// result, not a rescan; <c>Find(...).Count</c> is cheaper still with <see cref="Query"/>:
+    /// <c>Query().Where(...).Count</c>. A lambda that captures variables is a new delegate, and a new query, each time.
+    /// </remarks>
     public IReadOnlyList<T> Find(Func<T, bool> predicate)
     {
         ArgumentNullException.ThrowIfNull(predicate);
-        return [.. All().Where(predicate)];
+        return _finds.GetValue(predicate, p => Query().Where(p)).Snapshot();
     }
 
     /// <summary>The number of entities. Inside a computed or effect, re-runs only when one is added or removed.</summary>
@@ -116,6 +141,9 @@ public sealed class EntityCollection<T>
         return false;
     }
 
+    /// <summary>The visible store this collection reads.</summary>
+    internal LocalStore Store => _replica.Store;
+
     internal bool Exists(string id) => _replica.Store.Contains(Type.Name, id);
 
     /// <summary>Queues <c>{entity}.{operation}</c> with <c>{"id", "data"}</c> (or just <c>{"id"}</c> for a delete).</summary>
@@ -131,7 +159,8 @@ public sealed class EntityCollection<T>
         return _replica.Mutate($"{Type.Name}.{operation}", args.ToJson());
     }
 
-    private T Decode(StoreEntry entry)
+    /// <summary>The entity stored in <paramref name="entry"/>, decoded once per revision.</summary>
+    internal T Decode(StoreEntry entry)
     {
         if (_decoded.TryGetValue(entry.Id, out var cached) && cached.Revision == entry.Revision)
         {

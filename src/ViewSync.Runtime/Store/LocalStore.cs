@@ -21,7 +21,7 @@ namespace ViewSync.Store;
 /// lock, so an effect reading the store while another thread writes cannot deadlock); see
 /// <see cref="Reactive"/>.</para>
 /// </remarks>
-public sealed class LocalStore : IEntityReader
+public sealed partial class LocalStore : IEntityReader
 {
     private readonly Dictionary<string, EntityTable> _tables = new(StringComparer.Ordinal);
     private long _revision;
@@ -146,7 +146,7 @@ public sealed class LocalStore : IEntityReader
         }
         finally
         {
-            ReactiveRuntime.EndBatch();
+            EndOperation();
         }
     }
 
@@ -165,7 +165,7 @@ public sealed class LocalStore : IEntityReader
         }
         finally
         {
-            ReactiveRuntime.EndBatch();
+            EndOperation();
         }
     }
 
@@ -215,7 +215,7 @@ public sealed class LocalStore : IEntityReader
         }
         finally
         {
-            ReactiveRuntime.EndBatch();
+            EndOperation();
         }
     }
 
@@ -291,7 +291,7 @@ public sealed class LocalStore : IEntityReader
         }
         finally
         {
-            ReactiveRuntime.EndBatch();
+            EndOperation();
         }
     }
 
@@ -351,6 +351,7 @@ public sealed class LocalStore : IEntityReader
         }
 
         table.Contents?.Set(_revision);
+        table.RecordChange(id, this);
         if (json is null && slot.Version is not { Targets: not null })
         {
             table.Slots.Remove(id);
@@ -424,7 +425,7 @@ public sealed class LocalStore : IEntityReader
     }
 
     /// <summary>The entities of one type, with the signals of its membership and contents (created when first observed).</summary>
-    private sealed class EntityTable
+    private sealed partial class EntityTable
     {
         public readonly Dictionary<string, Slot> Slots = new(StringComparer.Ordinal);
         public int Count;
