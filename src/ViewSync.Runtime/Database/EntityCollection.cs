@@ -27,6 +27,7 @@ public sealed class EntityCollection<T>
     private readonly ConcurrentDictionary<string, (long Revision, T Value)> _decoded = new(StringComparer.Ordinal);
     private readonly TableSource<T> _table;
     private readonly ConditionalWeakTable<Func<T, bool>, LiveQuery<T>> _finds = [];
+    private readonly Dictionary<string, object> _indexes = new(StringComparer.Ordinal);
     private LiveQuery<T>? _all;
 
     /// <summary>Creates the view. Generated databases call this.</summary>
@@ -118,6 +119,31 @@ public sealed class EntityCollection<T>
     {
         ArgumentNullException.ThrowIfNull(predicate);
         return _finds.GetValue(predicate, p => Query().Where(p)).Snapshot();
+    }
+
+    /// <summary>
+    /// The equality index named <paramref name="name"/> over <paramref name="key"/>, created on first use. Generated
+    /// lookups (<c>db.Todos.ByListId(id)</c>, from <c>[SyncIndex]</c>) call this; see <see cref="EntityIndex{T, TKey}"/>.
+    /// </summary>
+    /// <typeparam name="TKey">The key type.</typeparam>
+    /// <param name="name">The index's name, unique per collection, e.g. <c>todo.ListId</c>.</param>
+    /// <param name="key">Reads the indexed property: a pure function of the entity.</param>
+    /// <returns>The index.</returns>
+    /// <exception cref="InvalidOperationException">An index of that name exists with another key type.</exception>
+    public EntityIndex<T, TKey> Index<TKey>(string name, Func<T, TKey> key)
+        where TKey : notnull
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(key);
+        using var scope = ReactiveRuntime.Gate.EnterScope();
+        if (!_indexes.TryGetValue(name, out var index))
+        {
+            index = new EntityIndex<T, TKey>(this, name, key);
+            _indexes.Add(name, index);
+        }
+
+        return index as EntityIndex<T, TKey> ?? throw new InvalidOperationException(
+            $"Index '{name}' of {Type.Name} exists with key type {index.GetType().GenericTypeArguments[1].Name}, not {typeof(TKey).Name}.");
     }
 
     /// <summary>The number of entities. Inside a computed or effect, re-runs only when one is added or removed.</summary>

@@ -69,6 +69,10 @@ public class LiveQueryModelTests(ITestOutputHelper output)
             Watch("skip 10", _db.Todos.Query().Where(t => t.Title != "eggs").OrderByDescending(t => t.Title, byTitle).Skip(10),
                 all => all.Where(t => t.Title != "eggs").OrderByDescending(t => t.Title, StringComparer.Ordinal).ThenBy(t => t.Id, StringComparer.Ordinal).Skip(10));
             Watch("skip 2 take 0", _db.Todos.Query().Skip(2).Take(0), _ => []);
+            Watch("index lookup", _db.Todos.ByTitle("bread"),
+                all => all.Where(t => t.Title == "bread").OrderBy(t => t.Id, StringComparer.Ordinal));
+            Watch("index lookup, filtered, desc, window 1+3", _db.Todos.ByDone(false).Where(t => t.Tags.Count > 0).OrderByDescending(t => t.Created).Skip(1).Take(3),
+                all => all.Where(t => !t.Done && t.Tags.Count > 0).OrderByDescending(t => t.Created).ThenBy(t => t.Id, StringComparer.Ordinal).Skip(1).Take(3));
 
             for (var step = 0; step < steps; step++)
             {
@@ -111,9 +115,13 @@ public class LiveQueryModelTests(ITestOutputHelper output)
         private List<Todo> Visible() =>
             [.. _db.Store.Entries("todo").Select(e => _db.Todos.Type.Deserialize(e.Json.Span))];
 
+        private static bool IsDone(Todo todo) => todo.Done;
+
         private void Check(int step, string action)
         {
             var all = Visible();
+            Assert.True(all.OrderBy(t => t.Id, StringComparer.Ordinal).SequenceEqual(_db.Todos.All(), SameTodo.Instance), $"seed {_seed}, step {step} ({action}): All() differs from a rescan");
+            Assert.True(all.Where(IsDone).OrderBy(t => t.Id, StringComparer.Ordinal).SequenceEqual(_db.Todos.Find(IsDone), SameTodo.Instance), $"seed {_seed}, step {step} ({action}): Find differs from a rescan");
             foreach (var watched in _watched)
             {
                 var expected = watched.Rescan(all).ToList();
