@@ -164,19 +164,21 @@ internal sealed class QueryEngine<T> : IStoreChangeListener
     {
         var entries = new List<StoreEntry>();
         _source.Scan(entries);
-        var rows = new List<OrderedTree<T>.Node>(entries.Count);
+        var sorted = new OrderedTree<T>.Node[entries.Count];
+        var count = 0;
         foreach (var entry in entries)
         {
             var item = _collection.Decode(entry);
             if (Matches(item))
             {
-                rows.Add(new OrderedTree<T>.Node(entry.Id, item, entry.Revision));
+                sorted[count++] = new OrderedTree<T>.Node(entry.Id, item, entry.Revision);
             }
         }
 
-        var sorted = rows.ToArray();
-        Array.Sort(sorted, (a, b) => _order.Compare(a.Item, a.Id, b.Item, b.Id));
+        Array.Resize(ref sorted, count);
+        Array.Sort(sorted, _order.CompareNodes);
         _members.Clear();
+        _members.EnsureCapacity(count);
         foreach (var row in sorted)
         {
             _members.Add(row.Id, row);

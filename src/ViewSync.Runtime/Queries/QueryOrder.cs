@@ -9,7 +9,14 @@ internal sealed class QueryOrder<T>
 
     private readonly SortKey<T>[] _keys;
 
-    public QueryOrder(SortKey<T>[] keys) => _keys = keys;
+    public QueryOrder(SortKey<T>[] keys)
+    {
+        _keys = keys;
+        CompareNodes = (a, b) => Compare(a.Item, a.Id, b.Item, b.Id);
+    }
+
+    /// <summary>The order of two rows, as a cached comparer for sorting.</summary>
+    public Comparison<OrderedTree<T>.Node> CompareNodes { get; }
 
     public IReadOnlyList<SortKey<T>> Keys => _keys;
 
