@@ -5,9 +5,9 @@ using ViewSync.Mutators;
 
 namespace TodoSample;
 
-/// <summary>A todo item, synchronised as entity <c>todo</c>.</summary>
+/// <summary>A todo item, synchronised as entity <c>todo</c>; indexed by <see cref="Done"/> for the open and done lists (<c>db.Todos.ByDone(false)</c>).</summary>
 [SyncEntity("todo")]
-public sealed record Todo(string Id, string Title, bool Done);
+public sealed record Todo(string Id, string Title, [property: SyncIndex] bool Done);
 
 /// <summary>The app's mutators: they run optimistically on the client and authoritatively on the server.</summary>
 public static class TodoMutators

@@ -15,7 +15,7 @@ internal static class InteractiveMode
           toggle <n>             tick todo n off, or on again
           rename <n> <title>     rename todo n (the server rejects an empty title)
           delete <n>             delete todo n
-          list                   show the todos
+          list [open|done]       show the todos (all, or only the open or done ones)
           offline | online       pull or plug the network cable
           sync                   push and pull now, and wait for it
           status                 online, pending mutations, cursor, last sync, last error
@@ -30,6 +30,9 @@ internal static class InteractiveMode
         client.MutationRejected += (_, e) => output.WriteLine($"! the server rejected {e.Mutation.Name} ({e.Code}): {e.Error} — rolled back");
         await client.StartAsync();
         var db = new TodoDb(client);
+
+        // Live queries, built once and kept up to date as todos change: numbers follow the full list (by id).
+        using var lists = new Lists(db.Todos.Query(), db.Todos.ByDone(false), db.Todos.ByDone(true));
 
         output.WriteLine($"ViewSync Todo, interactive. Server on {server.Address}, signed in as {DemoServer.User}; type `help`.");
         while (true)
@@ -50,23 +53,23 @@ internal static class InteractiveMode
                         break;
                     case "add" when rest.Length > 0:
                         db.Todos.Create(new Todo($"t{DateTime.UtcNow.Ticks:x}", rest, false));
-                        List(db, output);
+                        List(lists, lists.All, output);
                         break;
                     case "toggle":
-                        db.Mutate.Toggle(Pick(db, rest).Id);
-                        List(db, output);
+                        db.Mutate.Toggle(Pick(lists, rest).Id);
+                        List(lists, lists.All, output);
                         break;
                     case "rename":
                         var (number, title) = Split(rest);
-                        db.Mutate.Rename(Pick(db, number).Id, title);
-                        List(db, output);
+                        db.Mutate.Rename(Pick(lists, number).Id, title);
+                        List(lists, lists.All, output);
                         break;
                     case "delete":
-                        db.Todos.Get(Pick(db, rest).Id).Delete();
-                        List(db, output);
+                        db.Todos.Get(Pick(lists, rest).Id).Delete();
+                        List(lists, lists.All, output);
                         break;
                     case "list":
-                        List(db, output);
+                        List(lists, rest switch { "open" => lists.Open, "done" => lists.Done, _ => lists.All }, output);
                         break;
                     case "offline" or "online":
                         cable.Offline = command == "offline";
@@ -103,25 +106,39 @@ internal static class InteractiveMode
         return space < 0 ? (text.ToLowerInvariant(), "") : (text[..space].ToLowerInvariant(), text[(space + 1)..].Trim());
     }
 
-    private static Todo Pick(TodoDb db, string number)
+    private static Todo Pick(Lists lists, string number)
     {
-        var todos = db.Todos.All();
+        var todos = lists.All;
         return int.TryParse(number, out var n) && n >= 1 && n <= todos.Count
             ? todos[n - 1]
             : throw new ArgumentException($"There is no todo '{number}': give its number from `list` (1 to {todos.Count}).");
     }
 
-    private static void List(TodoDb db, TextWriter output)
+    private static void List(Lists lists, LiveQuery<Todo> shown, TextWriter output)
     {
-        var todos = db.Todos.All();
+        // Read together (one lock hold), so a pull landing in between cannot make them disagree.
+        var (todos, all) = Reactive.Batch(() => (shown.Snapshot(), lists.All.Snapshot()));
         if (todos.Count == 0)
         {
             output.WriteLine("(no todos)");
+            return;
         }
 
-        for (var i = 0; i < todos.Count; i++)
+        var numbers = all.Select((todo, i) => (todo.Id, Number: i + 1)).ToDictionary(p => p.Id, p => p.Number, StringComparer.Ordinal);
+        foreach (var todo in todos)
         {
-            output.WriteLine($"{i + 1}. {(todos[i].Done ? "[x]" : "[ ]")} {todos[i].Title}");
+            output.WriteLine($"{numbers[todo.Id]}. {(todo.Done ? "[x]" : "[ ]")} {todo.Title}");
+        }
+    }
+
+    /// <summary>The session's live lists: every todo (in id order, which numbers them), the open ones and the done ones.</summary>
+    private sealed record Lists(LiveQuery<Todo> All, LiveQuery<Todo> Open, LiveQuery<Todo> Done) : IDisposable
+    {
+        public void Dispose()
+        {
+            All.Dispose();
+            Open.Dispose();
+            Done.Dispose();
         }
     }
 }

@@ -4,7 +4,7 @@ using ViewSync.Mutators;
 namespace ViewSync.Generators.IntegrationTests;
 
 [SyncEntity("todo")]
-public sealed record Todo(string Id, string Title, bool Done, DateTimeOffset Created, IReadOnlyList<string> Tags);
+public sealed record Todo(string Id, [property: SyncIndex] string Title, [property: SyncIndex] bool Done, DateTimeOffset Created, IReadOnlyList<string> Tags);
 
 [SyncEntity("category")]
 public sealed record Category(string Id, string Name);

@@ -145,7 +145,7 @@ public class TodoDbTests
     }
 
     [Fact]
-    public void Count_reruns_only_on_membership_changes_and_Find_on_value_changes()
+    public void Count_reruns_only_on_membership_changes_and_Find_only_when_its_result_changes()
     {
         var db = new TodoDb();
         db.Todos.Create(Milk);
@@ -154,13 +154,14 @@ public class TodoDbTests
         using var countEffect = new Effect(() => counts.Add(db.Todos.Count()));
         using var doneEffect = new Effect(() => done.Add(db.Todos.Find(t => t.Done).Count));
 
-        db.Mutate.Rename("abc", "Oat milk");       // value change: Find re-runs, Count does not
-        db.Mutate.Toggle("abc");                    // value change
-        db.Todos.Create(Milk with { Id = "def" });  // membership change
+        db.Mutate.Rename("abc", "Oat milk");       // a value change outside Find's result: neither re-runs
+        db.Mutate.Toggle("abc");                    // enters Find's result
+        db.Mutate.Rename("abc", "Soy milk");        // a value change inside it: Find re-runs (same count)
+        db.Todos.Create(Milk with { Id = "def" });  // membership change, outside Find's result
         db.Mutate.ClearDone();                      // deletes "abc"
 
         Assert.Equal([1, 2, 1], counts);
-        Assert.Equal([0, 0, 1, 1, 0], done);
+        Assert.Equal([0, 1, 1, 0], done);
     }
 
     [Fact]

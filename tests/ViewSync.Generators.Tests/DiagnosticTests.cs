@@ -263,7 +263,7 @@ public class DiagnosticTests
         var docs = File.ReadAllText(Path.Combine(Snapshot.ProjectDirectory, "..", "..", "docs", "diagnostics.md"));
 
         Assert.Equal(descriptors.Count, descriptors.Select(d => d.Id).Distinct().Count());
-        Assert.Equal(21, descriptors.Count);
+        Assert.Equal(22, descriptors.Count);
         Assert.All(descriptors, d =>
         {
             Assert.StartsWith("https://", d.HelpLinkUri, StringComparison.Ordinal);

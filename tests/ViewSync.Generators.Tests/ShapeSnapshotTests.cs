@@ -95,6 +95,20 @@ public class ShapeSnapshotTests
         Assert.Contains("'Generic.Outer<T>.NotesDb' is generic or nested in a generic type", diagnostic.GetMessage(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Index_lookups_for_SyncIndex_properties()
+    {
+        string[] sources = [Entities + """
+            namespace Boards;
+            public enum Lane { Todo, Done }
+            [SyncEntity("card")] public sealed record Card(string Id, [property: SyncIndex] string BoardId, [property: SyncIndex(MethodName = "InLane")] Lane Lane, string Text);
+            [JsonSerializable(typeof(Card))] internal partial class AppJson : JsonSerializerContext;
+            [SyncDatabase(typeof(AppJson))] public partial class BoardDb;
+            """];
+
+        await AssertSnapshotAsync(sources, "Boards.BoardDb.ViewSync.g.cs", "Indexes");
+    }
+
     private static async Task AssertSnapshotAsync(string[] sources, string hintName, string snapshot)
     {
         var (hint, source) = Assert.Single(GeneratorHarness.Generated(sources));

@@ -34,6 +34,8 @@ public sealed class DemoTests
         at = await Run(demo, "rename 2 Call mum back", "2. [ ] Call mum back", at);
         at = await Run(demo, "sync", "synced:", at);
         at = await Run(demo, "status", "online, 0 pending", at);
+        at = await Run(demo, "list done", "1. [x] Buy milk", at);
+        at = await Run(demo, "list open", "2. [ ] Call mum back", at);
 
         at = await Run(demo, "offline", "the network is unplugged", at);
         at = await Run(demo, "add Bake bread", "3. [ ] Bake bread", at);

@@ -122,6 +122,11 @@ internal static class DiagnosticDescriptors
         "Entity has a mutable collection",
         "'{1}' of entity '{0}' is a mutable '{2}': values read from the database are shared by every reader, so changing it in place changes what all of them see without a mutation and never syncs; declare it as IReadOnlyList<T>, IReadOnlyDictionary<TKey, TValue> or ImmutableArray<T> and write changes through a mutator");
 
+    public static readonly DiagnosticDescriptor UnsupportedIndexType = Error(
+        "VSYNC022",
+        "Index on a property type without stable equality",
+        "[SyncIndex] on '{1}' of entity '{0}' is not supported: its type '{2}' has no stable value equality; index a string, an integral number or decimal, bool, char, an enum, Guid, DateTime, DateTimeOffset, DateOnly, TimeOnly or TimeSpan (not float or double, and not a nullable value type), or filter with Query().Where(...) instead");
+
     private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = typeof(DiagnosticDescriptors)
         .GetFields(BindingFlags.Public | BindingFlags.Static)
         .Where(f => f.FieldType == typeof(DiagnosticDescriptor))

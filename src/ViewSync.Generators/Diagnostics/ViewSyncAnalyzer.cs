@@ -19,6 +19,7 @@ public sealed class ViewSyncAnalyzer : DiagnosticAnalyzer
     public override ImmutableArray<DiagnosticDescriptor> SupportedDiagnostics { get; } =
     [
         DiagnosticDescriptors.EntityWithoutStringKey,
+        DiagnosticDescriptors.UnsupportedIndexType,
         DiagnosticDescriptors.DuplicateEntityName,
         DiagnosticDescriptors.DuplicateMutatorName,
         DiagnosticDescriptors.MutatorNotStatic,
@@ -243,6 +244,16 @@ public sealed class ViewSyncAnalyzer : DiagnosticAnalyzer
             {
                 context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.MutableEntityCollection,
                     member.Locations.FirstOrDefault(l => l.IsInSource) ?? location, type.Name, path, collection));
+            }
+
+            foreach (var (property, _) in IndexKeys.Find(type))
+            {
+                if (!IndexKeys.IsSupported(property.Type))
+                {
+                    context.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.UnsupportedIndexType,
+                        property.Locations.FirstOrDefault(l => l.IsInSource) ?? location, type.Name, property.Name,
+                        property.Type.ToDisplayString(SymbolDisplayFormat.MinimallyQualifiedFormat)));
+                }
             }
 
             _entities.Add((type, settings.Value.Name));

@@ -53,12 +53,49 @@ internal static class DatabaseEmitter
             w.Close();
         }
 
+        EmitIndexLookups(w, output);
         if (type.Namespace.Length > 0)
         {
             w.Close();
         }
 
         return w.ToString();
+    }
+
+    /// <summary>Typed live lookups for <c>[SyncIndex]</c> properties, as extension methods of the entities' collections.</summary>
+    private static void EmitIndexLookups(SourceWriter w, DatabaseOutput output)
+    {
+        var indexed = output.Entities.Where(e => e.Indexes.Count > 0).ToList();
+        if (indexed.Count == 0)
+        {
+            return;
+        }
+
+        w.Line();
+        w.Line($"/// <summary>Live lookups by the <c>[SyncIndex]</c> properties of <see cref=\"{output.Database.Type.FullName}\"/>'s entities.</summary>");
+        w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"ViewSync.Generators\", \"{GeneratorInfo.Version}\")]");
+        w.Open($"{output.Database.Accessibility} static class {output.Database.Type.Name}Indexes");
+        var first = true;
+        foreach (var entity in indexed)
+        {
+            foreach (var index in entity.Indexes)
+            {
+                if (!first)
+                {
+                    w.Line();
+                }
+
+                first = false;
+                w.Line($"/// <summary>The <c>{Xml(entity.WireName)}</c> entities whose <c>{index.Property}</c> equals <paramref name=\"key\"/>, as a live query maintained from that key's rows only.</summary>");
+                w.Line("/// <param name=\"collection\">The collection, e.g. <c>db." + entity.CollectionName + "</c>.</param>");
+                w.Line("/// <param name=\"key\">The value to look up.</param>");
+                w.Line("/// <returns>The live query, in id order; narrow, order and window it further like any query.</returns>");
+                w.Line($"public static {Runtime}.LiveQuery<{entity.Type}> {index.MethodName}(this {Runtime}.EntityCollection<{entity.Type}> collection, {index.KeyType} key) =>");
+                w.Line($"    (collection ?? throw new global::System.ArgumentNullException(nameof(collection))).Index<{index.KeyType}>({Escape(entity.WireName + "." + index.Property)}, static entity => entity.{index.Property}!).Lookup(key);");
+            }
+        }
+
+        w.Close();
     }
 
     private static void EmitConstructors(SourceWriter w, DatabaseOutput output, string[] names)

@@ -1,3 +1,5 @@
+using ViewSync.Generators.Helpers;
+
 namespace ViewSync.Generators.Models;
 
 /// <summary>A <c>[SyncEntity]</c> type.</summary>
@@ -7,4 +9,5 @@ namespace ViewSync.Generators.Models;
 /// <param name="Namespace">The entity's namespace, for matching it to a database.</param>
 /// <param name="Key">The string key property, e.g. <c>Id</c>.</param>
 /// <param name="CollectionName">The database property name, e.g. <c>Todos</c>.</param>
-internal sealed record EntityModel(string WireName, string Type, string TypeName, string Namespace, string Key, string CollectionName);
+/// <param name="Indexes">Its <c>[SyncIndex]</c> properties with supported key types, by property name.</param>
+internal sealed record EntityModel(string WireName, string Type, string TypeName, string Namespace, string Key, string CollectionName, EquatableArray<IndexModel> Indexes);

@@ -24,7 +24,7 @@ internal static class EntityParser
         }
 
         var (name, key, collection) = settings.Value;
-        var model = new EntityModel(name, type.FullName(), type.Name, type.Namespace(), key, collection ?? Pluralizer.Pluralize(type.Name));
+        var model = new EntityModel(name, type.FullName(), type.Name, type.Namespace(), key, collection ?? Pluralizer.Pluralize(type.Name), IndexKeys.Models(type));
         return new Located<EntityModel>(model, LocationInfo.From(type));
     }
 

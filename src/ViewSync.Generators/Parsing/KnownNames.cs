@@ -11,6 +11,8 @@ internal static class KnownNames
     public const string TxTypeName = "Tx";
     public const string DefaultKey = "Id";
 
+    public const string SyncIndexAttribute = "ViewSync.SyncIndexAttribute";
+
     /// <summary>The built-in entity mutators, <c>{entity}.{operation}</c>.</summary>
     public static readonly string[] BuiltInOperations = ["create", "update", "delete"];
 }

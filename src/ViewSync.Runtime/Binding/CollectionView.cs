@@ -5,9 +5,10 @@ using System.ComponentModel;
 namespace ViewSync.Binding;
 
 /// <summary>
-/// A filtered, sorted view of a collection for XAML-style list binding: it raises incremental
-/// <see cref="INotifyCollectionChanged"/> events (add, remove, replace, move — never a reset for an
-/// ordinary change) on the given synchronization context, so a list control animates only what changed.
+/// A live query presented for XAML-style list binding: it applies the query's own change steps (add, remove,
+/// move, replace at positions) to the list it shows and raises one <see cref="INotifyCollectionChanged"/> event
+/// per step on the given synchronization context, so a list control animates only what changed. Nothing is
+/// diffed or searched: a move is one event at the right index.
 /// </summary>
 /// <typeparam name="T">The entity type.</typeparam>
 public sealed class CollectionView<T> : IReadOnlyList<T>, INotifyCollectionChanged, INotifyPropertyChanged, IDisposable
@@ -15,30 +16,42 @@ public sealed class CollectionView<T> : IReadOnlyList<T>, INotifyCollectionChang
 {
     private static readonly PropertyChangedEventArgs s_count = new(nameof(Count));
     private static readonly PropertyChangedEventArgs s_indexer = new("Item[]");
-    private readonly List<T> _items = [];
-    private readonly List<string> _keys = [];
-    private readonly Func<T, string> _key;
-    private readonly Effect _effect;
+    private readonly List<T> _items;
+    private readonly LiveQuery<T> _query;
+    private readonly bool _ownsQuery;
+    private readonly SynchronizationContext? _context;
+    private bool _disposed;
 
-    /// <summary>Starts following <paramref name="collection"/>.</summary>
+    /// <summary>Starts following <paramref name="query"/>, e.g. <c>db.Todos.Query().Where(t =&gt; !t.Done).OrderBy(t =&gt; t.Title)</c>.</summary>
+    /// <param name="query">The query to show; the view does not dispose it.</param>
+    /// <param name="context">Where to raise events; the UI thread's context. Null raises them on the writing thread.</param>
+    public CollectionView(LiveQuery<T> query, SynchronizationContext? context = null)
+        : this(query, context, ownsQuery: false)
+    {
+    }
+
+    /// <summary>Starts following <paramref name="collection"/>, filtered and ordered.</summary>
     /// <param name="collection">The collection, e.g. <c>db.Todos</c>.</param>
     /// <param name="filter">Which entities to show; null shows all.</param>
-    /// <param name="order">The order to show them in; null orders by id.</param>
+    /// <param name="order">The order to show them in (ties by id); null orders by id.</param>
     /// <param name="context">Where to raise events; the UI thread's context. Null raises them on the writing thread.</param>
     public CollectionView(EntityCollection<T> collection, Func<T, bool>? filter = null, IComparer<T>? order = null, SynchronizationContext? context = null)
+        : this(Build(collection, filter, order), context, ownsQuery: true)
     {
-        ArgumentNullException.ThrowIfNull(collection);
-        _key = collection.Type.KeyOf;
-        _effect = new Effect(() =>
-        {
-            IEnumerable<T> items = filter is null ? collection.All() : collection.Find(filter);
-            if (order is not null)
-            {
-                items = items.Order(order);
-            }
+    }
 
-            Apply([.. items]);
-        }, context, name: $"CollectionView {collection.Type.Name}");
+    private CollectionView(LiveQuery<T> query, SynchronizationContext? context, bool ownsQuery)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        _query = query;
+        _ownsQuery = ownsQuery;
+        _context = context;
+        using var scope = ReactiveRuntime.Gate.EnterScope();
+        using var untracked = ReactiveRuntime.SuspendTracking();
+
+        // The copy and the subscription happen under one lock hold, so no change falls between them.
+        _items = [.. query.Snapshot()];
+        query.Changed += OnQueryChanged;
     }
 
     /// <inheritdoc />
@@ -58,59 +71,90 @@ public sealed class CollectionView<T> : IReadOnlyList<T>, INotifyCollectionChang
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
 
-    /// <summary>Stops following the collection.</summary>
-    public void Dispose() => _effect.Dispose();
-
-    /// <summary>Turns the list shown into <paramref name="next"/> with the fewest obvious steps, raising one event per step.</summary>
-    private void Apply(List<T> next)
+    /// <summary>Stops following the query (and disposes it when this view built it).</summary>
+    public void Dispose()
     {
-        var countBefore = _items.Count;
-        var nextKeys = next.Select(_key).ToList();
-        var wanted = new HashSet<string>(nextKeys, StringComparer.Ordinal);
-
-        // 1. Remove what left, from the end so indexes stay valid.
-        for (var i = _items.Count - 1; i >= 0; i--)
+        using var scope = ReactiveRuntime.Gate.EnterScope();
+        _disposed = true;
+        _query.Changed -= OnQueryChanged;
+        if (_ownsQuery)
         {
-            if (!wanted.Contains(_keys[i]))
-            {
-                var removed = _items[i];
-                RemoveAt(i);
-                Raise(new NotifyCollectionChangedEventArgs(NotifyCollectionChangedAction.Remove, removed, i));
-            }
+            _query.Dispose();
+        }
+    }
+
+    private static LiveQuery<T> Build(EntityCollection<T> collection, Func<T, bool>? filter, IComparer<T>? order)
+    {
+        ArgumentNullException.ThrowIfNull(collection);
+        var query = collection.Query();
+        if (filter is not null)
+        {
+            query = query.Where(filter);
         }
 
-        // 2. Walk the new order: keep, replace, move up, or insert.
-        for (var i = 0; i < next.Count; i++)
+        return order is null ? query : query.OrderBy(static item => item, order);
+    }
+
+    /// <summary>Runs on the writing thread under the graph's lock: applies the steps here, or posts them (with a copy for a reset) to the context.</summary>
+    private void OnQueryChanged(object? sender, QueryChangedEventArgs<T> e)
+    {
+        var reload = e.Changes.Any(c => c.Kind == QueryChangeKind.Reset) ? _query.Snapshot() : null;
+        if (_context is null || SynchronizationContext.Current == _context)
         {
-            if (i < _keys.Count && _keys[i] == nextKeys[i])
-            {
-                if (!EqualityComparer<T>.Default.Equals(_items[i], next[i]))
-                {
-                    var old = _items[i];
-                    _items[i] = next[i];
-                    Raise(new NotifyCollectionChangedEventArgs(NotifyCollectionChangedAction.Replace, next[i], old, i));
-                }
+            Apply(e.Changes, reload);
+            return;
+        }
 
-                continue;
-            }
+        _context.Post(static state =>
+        {
+            var (view, changes, reload) = ((CollectionView<T>, IReadOnlyList<QueryChange<T>>, IReadOnlyList<T>?))state!;
+            view.Apply(changes, reload);
+        }, (this, e.Changes, reload));
+    }
 
-            var from = _keys.IndexOf(nextKeys[i], i);
-            if (from >= 0)
+    private void Apply(IReadOnlyList<QueryChange<T>> changes, IReadOnlyList<T>? reload)
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        var countBefore = _items.Count;
+        foreach (var change in changes)
+        {
+            switch (change.Kind)
             {
-                var moved = _items[from];
-                RemoveAt(from);
-                Insert(i, moved, nextKeys[i]);
-                Raise(new NotifyCollectionChangedEventArgs(NotifyCollectionChangedAction.Move, moved, i, from));
-                if (!EqualityComparer<T>.Default.Equals(moved, next[i]))
-                {
-                    _items[i] = next[i];
-                    Raise(new NotifyCollectionChangedEventArgs(NotifyCollectionChangedAction.Replace, next[i], moved, i));
-                }
-            }
-            else
-            {
-                Insert(i, next[i], nextKeys[i]);
-                Raise(new NotifyCollectionChangedEventArgs(NotifyCollectionChangedAction.Add, next[i], i));
+                case QueryChangeKind.Added:
+                    _items.Insert(change.Index, change.Item!);
+                    Raise(new NotifyCollectionChangedEventArgs(NotifyCollectionChangedAction.Add, change.Item, change.Index));
+                    break;
+                case QueryChangeKind.Removed:
+                    var removed = _items[change.Index];
+                    _items.RemoveAt(change.Index);
+                    Raise(new NotifyCollectionChangedEventArgs(NotifyCollectionChangedAction.Remove, removed, change.Index));
+                    break;
+                case QueryChangeKind.Moved:
+                    var moved = _items[change.OldIndex];
+                    _items.RemoveAt(change.OldIndex);
+                    _items.Insert(change.Index, moved);
+                    Raise(new NotifyCollectionChangedEventArgs(NotifyCollectionChangedAction.Move, moved, change.Index, change.OldIndex));
+                    if (!ReferenceEquals(moved, change.Item))
+                    {
+                        _items[change.Index] = change.Item!;
+                        Raise(new NotifyCollectionChangedEventArgs(NotifyCollectionChangedAction.Replace, change.Item, moved, change.Index));
+                    }
+
+                    break;
+                case QueryChangeKind.Replaced:
+                    var old = _items[change.Index];
+                    _items[change.Index] = change.Item!;
+                    Raise(new NotifyCollectionChangedEventArgs(NotifyCollectionChangedAction.Replace, change.Item, old, change.Index));
+                    break;
+                default:
+                    _items.Clear();
+                    _items.AddRange(reload ?? []);
+                    Raise(new NotifyCollectionChangedEventArgs(NotifyCollectionChangedAction.Reset));
+                    break;
             }
         }
 
@@ -118,18 +162,6 @@ public sealed class CollectionView<T> : IReadOnlyList<T>, INotifyCollectionChang
         {
             PropertyChanged?.Invoke(this, s_count);
         }
-    }
-
-    private void RemoveAt(int index)
-    {
-        _items.RemoveAt(index);
-        _keys.RemoveAt(index);
-    }
-
-    private void Insert(int index, T item, string key)
-    {
-        _items.Insert(index, item);
-        _keys.Insert(index, key);
     }
 
     private void Raise(NotifyCollectionChangedEventArgs change)

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
+using ViewSync.Queries;
 using ViewSync.Mutators;
 using ViewSync.Store;
 
@@ -25,6 +27,10 @@ public sealed class EntityCollection<T>
     private readonly ConcurrentDictionary<string, (long Revision, T Value)> _decoded = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, Entity<T>> _handles = new(StringComparer.Ordinal);
     private readonly bool _builtInWrites;
+    private readonly TableSource<T> _table;
+    private readonly ConditionalWeakTable<Func<T, bool>, LiveQuery<T>> _finds = [];
+    private readonly Dictionary<string, object> _indexes = new(StringComparer.Ordinal);
+    private LiveQuery<T>? _all;
 
     /// <summary>Creates the view. Generated databases call this.</summary>
     /// <param name="replica">The replica to read and mutate.</param>
@@ -36,6 +42,7 @@ public sealed class EntityCollection<T>
         _replica = replica;
         Type = type;
         _builtInWrites = replica.Mutators.HasBuiltIns(type);
+        _table = new TableSource<T>(this);
     }
 
     /// <summary>The entity type.</summary>
@@ -75,27 +82,71 @@ public sealed class EntityCollection<T>
         return _handles.TryGetValue(id, out var handle) ? handle : new Entity<T>(this, id);
     }
 
-    /// <summary>Every entity, ordered by id. Inside a computed or effect, re-runs when any of them changes.</summary>
+    /// <summary>
+    /// A live query over every entity of this type, to narrow, order and window:
+    /// <c>db.Todos.Query().Where(t =&gt; !t.Done).OrderBy(t =&gt; t.Title).Take(50)</c>. See <see cref="LiveQuery{T}"/>.
+    /// </summary>
+    /// <returns>The query (built on first read).</returns>
+    public LiveQuery<T> Query() => new(this, _table, null, QueryOrder<T>.ById, 0, int.MaxValue);
+
+    /// <summary>
+    /// Every entity, ordered by id, as an immutable list. Inside a computed or effect, re-runs only when the result
+    /// changes. Backed by one live query, so a read after a change costs the copy of the result, not a rescan.
+    /// </summary>
     /// <returns>The entities.</returns>
     public IReadOnlyList<T> All()
     {
-        var entries = _replica.Store.Entries(Type.Name);
-        var all = new T[entries.Count];
-        for (var i = 0; i < all.Length; i++)
+        var all = Volatile.Read(ref _all);
+        if (all is null)
         {
-            all[i] = Decode(entries[i]);
+            all = Query();
+            all = Interlocked.CompareExchange(ref _all, all, null) ?? all;
         }
 
-        return all;
+        return all.Snapshot();
     }
 
-    /// <summary>The entities that match <paramref name="predicate"/>, ordered by id. Inside a computed or effect, re-runs when any entity changes.</summary>
-    /// <param name="predicate">The filter.</param>
+    /// <summary>
+    /// The entities that match <paramref name="predicate"/>, ordered by id, as an immutable list. Inside a computed or
+    /// effect, re-runs only when the result changes.
+    /// </summary>
+    /// <param name="predicate">The filter: a pure function of the entity.</param>
     /// <returns>The matching entities.</returns>
+    /// <remarks>
+    /// Each distinct predicate instance keeps one live query for as long as the delegate lives, so calling
+    /// <c>Find(t =&gt; !t.Done)</c> again (a lambda that captures nothing is one cached delegate) costs the copy of the
+    /// result, not a rescan; <c>Find(...).Count</c> is cheaper still with <see cref="Query"/>:
+    /// <c>Query().Where(...).Count</c>. A lambda that captures variables is a new delegate, and a new query, each time.
+    /// </remarks>
     public IReadOnlyList<T> Find(Func<T, bool> predicate)
     {
         ArgumentNullException.ThrowIfNull(predicate);
-        return [.. All().Where(predicate)];
+        return _finds.GetValue(predicate, p => Query().Where(p)).Snapshot();
+    }
+
+    /// <summary>
+    /// The equality index named <paramref name="name"/> over <paramref name="key"/>, created on first use. Generated
+    /// lookups (<c>db.Todos.ByListId(id)</c>, from <c>[SyncIndex]</c>) call this; see <see cref="EntityIndex{T, TKey}"/>.
+    /// </summary>
+    /// <typeparam name="TKey">The key type.</typeparam>
+    /// <param name="name">The index's name, unique per collection, e.g. <c>todo.ListId</c>.</param>
+    /// <param name="key">Reads the indexed property: a pure function of the entity.</param>
+    /// <returns>The index.</returns>
+    /// <exception cref="InvalidOperationException">An index of that name exists with another key type.</exception>
+    public EntityIndex<T, TKey> Index<TKey>(string name, Func<T, TKey> key)
+        where TKey : notnull
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(key);
+        using var scope = ReactiveRuntime.Gate.EnterScope();
+        if (!_indexes.TryGetValue(name, out var index))
+        {
+            index = new EntityIndex<T, TKey>(this, name, key);
+            _indexes.Add(name, index);
+        }
+
+        return index as EntityIndex<T, TKey> ?? throw new InvalidOperationException(
+            $"Index '{name}' of {Type.Name} exists with key type {index.GetType().GenericTypeArguments[1].Name}, not {typeof(TKey).Name}.");
     }
 
     /// <summary>The number of entities. Inside a computed or effect, re-runs only when one is added or removed.</summary>
@@ -118,6 +169,9 @@ public sealed class EntityCollection<T>
         value = null;
         return false;
     }
+
+    /// <summary>The visible store this collection reads.</summary>
+    internal LocalStore Store => _replica.Store;
 
     internal bool Exists(string id) => _replica.Store.Contains(Type.Name, id);
 
@@ -162,7 +216,8 @@ public sealed class EntityCollection<T>
         return _replica.Mutate($"{Type.Name}.{operation}", args.ToJson());
     }
 
-    private T Decode(StoreEntry entry)
+    /// <summary>The entity stored in <paramref name="entry"/>, decoded once per revision.</summary>
+    internal T Decode(StoreEntry entry)
     {
         if (_decoded.TryGetValue(entry.Id, out var cached) && cached.Revision == entry.Revision)
         {

@@ -21,7 +21,7 @@ namespace ViewSync.Store;
 /// lock, so an effect reading the store while another thread writes cannot deadlock); see
 /// <see cref="Reactive"/>.</para>
 /// </remarks>
-public sealed class LocalStore : IEntityReader
+public sealed partial class LocalStore : IEntityReader
 {
     private readonly Dictionary<string, EntityTable> _tables = new(StringComparer.Ordinal);
     private long _revision;
@@ -146,7 +146,7 @@ public sealed class LocalStore : IEntityReader
         }
         finally
         {
-            ReactiveRuntime.EndBatch();
+            EndOperation();
         }
     }
 
@@ -165,7 +165,7 @@ public sealed class LocalStore : IEntityReader
         }
         finally
         {
-            ReactiveRuntime.EndBatch();
+            EndOperation();
         }
     }
 
@@ -236,7 +236,7 @@ public sealed class LocalStore : IEntityReader
         }
         finally
         {
-            ReactiveRuntime.EndBatch();
+            EndOperation();
         }
     }
 
@@ -312,7 +312,7 @@ public sealed class LocalStore : IEntityReader
         }
         finally
         {
-            ReactiveRuntime.EndBatch();
+            EndOperation();
         }
     }
 
@@ -373,6 +373,7 @@ public sealed class LocalStore : IEntityReader
         }
 
         table.Contents?.Set(_revision);
+        table.RecordChange(id, this);
         if (json is null && slot.Version is not { Targets: not null })
         {
             table.Slots.Remove(id);
@@ -446,7 +447,7 @@ public sealed class LocalStore : IEntityReader
     }
 
     /// <summary>The entities of one type, with the signals of its membership and contents (created when first observed).</summary>
-    private sealed class EntityTable
+    private sealed partial class EntityTable
     {
         public readonly Dictionary<string, Slot> Slots = new(StringComparer.Ordinal);
         public int Count;
