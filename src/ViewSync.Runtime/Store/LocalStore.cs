@@ -212,7 +212,7 @@ public sealed partial class LocalStore : IEntityReader
         }
         finally
         {
-            ReactiveRuntime.EndBatch();
+            EndOperation();   // listeners (live queries) catch up on the changed id before effects run
         }
     }
 
