@@ -25,6 +25,8 @@ internal sealed class ServerHost : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    public IServiceProvider Services => _app.Services;
+
     public ISyncEngine Engine => _app.Services.GetRequiredService<ISyncEngine>();
 
     public Uri LiveUri(string scope) => new($"ws://{Root.Authority}/_live?scope={Uri.EscapeDataString(scope)}");
