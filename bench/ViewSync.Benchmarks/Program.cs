@@ -23,6 +23,12 @@ if (args.Contains("--push-throughput"))
     return;
 }
 
+if (args.Contains("--live-fanout"))
+{
+    await ViewSync.Benchmarks.Server.LiveFanOutRounds.RunAsync();
+    return;
+}
+
 if (args.Contains("--journal-latency"))
 {
     await MutateLatency.RunAsync();

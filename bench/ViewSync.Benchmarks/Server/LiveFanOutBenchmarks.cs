@@ -28,7 +28,7 @@ namespace ViewSync.Benchmarks.Server;
 [Config(typeof(BenchConfig))]
 public class LiveFanOutBenchmarks
 {
-    private const int PushesPerInvoke = 400;
+    internal const int PushesPerInvoke = 400;
     private const int Connections = 4;
     private WebApplication _app = null!;
     private HttpClient _http = null!;

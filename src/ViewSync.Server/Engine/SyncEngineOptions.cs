@@ -29,4 +29,7 @@ public sealed class SyncEngineOptions
     /// least one change, so a scope of large entities never needs one huge answer. Default: 4 MiB.
     /// </summary>
     public long MaxPageBytes { get; set; } = DefaultMaxPageBytes;
+
+    /// <summary>The server's instruments when hosted by <c>AddViewSyncServer</c>; pull pages and trimming are measured here.</summary>
+    internal Diagnostics.ServerMetrics? Metrics { get; set; }
 }

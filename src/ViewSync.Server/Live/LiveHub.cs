@@ -5,6 +5,7 @@ using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using ViewSync.Protocol;
+using ViewSync.Server.Diagnostics;
 using ViewSync.Server.Engine;
 
 namespace ViewSync.Server.Live;
@@ -27,6 +28,7 @@ internal sealed partial class LiveHub : IDisposable, IAsyncDisposable
 {
     private readonly ISyncEngine _engine;
     private readonly ILogger _logger;
+    private readonly ServerMetrics? _metrics;
 
     /// <summary>Every open connection, subscribed or not (for the cap, shutdown and the session count).</summary>
     private readonly ConcurrentDictionary<LiveSession, byte> _sessions = new();
@@ -54,9 +56,11 @@ internal sealed partial class LiveHub : IDisposable, IAsyncDisposable
     /// <summary>Creates the hub and starts its fan-out loop.</summary>
     /// <param name="engine">Whose log advances are announced.</param>
     /// <param name="logger">Where a failure of the fan-out loop is reported.</param>
-    public LiveHub(ISyncEngine engine, ILogger<LiveHub>? logger = null)
+    /// <param name="metrics">Counts open sessions; null when hosted without them (tests).</param>
+    public LiveHub(ISyncEngine engine, ILogger<LiveHub>? logger = null, ServerMetrics? metrics = null)
     {
         _engine = engine;
+        _metrics = metrics;
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _loop = Task.Run(FanOutLoopAsync);
         _engine.LogAdvanced += OnLogAdvanced;
@@ -104,13 +108,22 @@ internal sealed partial class LiveHub : IDisposable, IAsyncDisposable
     }
 
     /// <summary>Registers an open connection; it hears nothing until it subscribes.</summary>
-    public void Add(LiveSession session) => _sessions.TryAdd(session, 0);
+    public void Add(LiveSession session)
+    {
+        if (_sessions.TryAdd(session, 0))
+        {
+            _metrics?.LiveSessions.Add(1);
+        }
+    }
 
     /// <summary>Forgets a connection that ended, and its subscription.</summary>
     public void Remove(LiveSession session)
     {
         Unsubscribe(session);
-        _sessions.TryRemove(session, out _);
+        if (_sessions.TryRemove(session, out _))
+        {
+            _metrics?.LiveSessions.Add(-1);
+        }
     }
 
     /// <summary>Subscribes <paramref name="session"/> to its own <see cref="LiveSession.Scope"/>.</summary>
