@@ -36,7 +36,7 @@ internal sealed class ServerHost : IAsyncDisposable
     /// development switch (any scope, no credentials): these tests are about the protocol, and the
     /// authorisation suite sets its own resolver and authentication.
     /// </summary>
-    public static async Task<ServerHost> StartAsync(Action<ViewSyncServerOptions>? configure = null, Action<IServiceCollection>? services = null, int port = 0, ViewSync.Mutators.MutatorTable? mutators = null, Action<ILoggingBuilder>? logging = null)
+    public static async Task<ServerHost> StartAsync(Action<ViewSyncServerOptions>? configure = null, Action<IServiceCollection>? services = null, int port = 0, ViewSync.Mutators.MutatorTable? mutators = null, Action<ILoggingBuilder>? logging = null, Action<WebApplication>? map = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -54,6 +54,7 @@ internal sealed class ServerHost : IAsyncDisposable
         var app = builder.Build();
         app.MapViewSync("/_sync");
         app.MapViewSyncLive("/_live");
+        map?.Invoke(app);
         return new ServerHost(app, await app.StartOnLoopbackAsync(port));
     }
 
