@@ -35,6 +35,12 @@ if (args.Contains("--push-commit"))
     return;
 }
 
+if (args.Contains("--live-fanout"))
+{
+    await ViewSync.Benchmarks.Server.LiveFanOutRounds.RunAsync();
+    return;
+}
+
 if (args.Contains("--journal-latency"))
 {
     await MutateLatency.RunAsync();

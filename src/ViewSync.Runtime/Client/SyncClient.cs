@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using ViewSync.Diagnostics;
 using ViewSync.Live;
 using ViewSync.Mutations;
 using ViewSync.Mutators;
@@ -35,6 +37,7 @@ public sealed partial class SyncClient : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly Random _random;
     private readonly ILogger _logger;
+    private readonly ClientMetrics _metrics;
     private readonly SemaphoreSlim _cycleGate = new(1, 1);
     private readonly SemaphoreSlim _wake = new(0, 1);
     private readonly Lock _stateGate = new();
@@ -95,6 +98,8 @@ public sealed partial class SyncClient : IAsyncDisposable
         });
         Replica.MutationQueued += OnMutationQueued;
         Replica.PersistenceFailed += OnPersistenceFailed;
+        _metrics = ClientMetrics.For(options.MeterFactory);
+        _metrics.Register(this);
     }
 
     /// <summary>Raised for every problem the client meets (it keeps running). Raised on the sync loop's thread.</summary>
@@ -260,6 +265,7 @@ public sealed partial class SyncClient : IAsyncDisposable
         }
 
         await StopAsync().ConfigureAwait(false);
+        _metrics.Unregister(this);
         Replica.MutationQueued -= OnMutationQueued;
         Replica.PersistenceFailed -= OnPersistenceFailed;
         Interlocked.Exchange(ref _status, null)?.Dispose();
@@ -331,6 +337,10 @@ public sealed partial class SyncClient : IAsyncDisposable
     private async Task RunCycleAsync(CancellationToken cancellationToken)
     {
         await _cycleGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var started = Stopwatch.GetTimestamp();
+        using var activity = ViewSyncClientDiagnostics.Source.StartActivity("viewsync.sync");
+        var outcome = "cancelled";
+        SyncErrorKind? failed = null;
         try
         {
             bool needsSnapshot;
@@ -368,11 +378,14 @@ public sealed partial class SyncClient : IAsyncDisposable
                 _lastError.Set(null);
                 _lastSyncTime.Set(now);
             });
+            outcome = "success";
             Synced?.Invoke(this, new SyncedEventArgs(Cursor));
         }
         catch (SyncFailure caught)
         {
             var failure = ExplainNotFound(caught);
+            outcome = "failure";
+            failed = failure.Error.Kind;
             SetOnline(failure.Error.Kind is not (SyncErrorKind.Network or SyncErrorKind.Persistence));
             Report(failure.Error);
             if (ReferenceEquals(failure, caught))
@@ -382,10 +395,36 @@ public sealed partial class SyncClient : IAsyncDisposable
 
             throw failure;
         }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            outcome = "failure";
+            failed = SyncErrorKind.Internal;
+            throw;
+        }
         finally
         {
             _cycleGate.Release();
+            RecordCycle(activity, started, outcome, failed);
         }
+    }
+
+    /// <summary>The cycle's duration and outcome into the meter and its activity.</summary>
+    private void RecordCycle(Activity? activity, long started, string outcome, SyncErrorKind? failed)
+    {
+        var elapsed = Stopwatch.GetElapsedTime(started).TotalSeconds;
+        var outcomeTag = new KeyValuePair<string, object?>(ViewSyncClientDiagnostics.OutcomeTag, outcome);
+        if (failed is { } kind)
+        {
+            _metrics.SyncDuration.Record(elapsed, outcomeTag, new KeyValuePair<string, object?>(ViewSyncClientDiagnostics.ErrorKindTag, kind.ToString()));
+            activity?.SetTag(ViewSyncClientDiagnostics.ErrorKindTag, kind.ToString());
+            activity?.SetStatus(ActivityStatusCode.Error, kind.ToString());
+        }
+        else
+        {
+            _metrics.SyncDuration.Record(elapsed, outcomeTag);
+        }
+
+        activity?.SetTag(ViewSyncClientDiagnostics.OutcomeTag, outcome);
     }
 
     private async Task PushAsync(CancellationToken cancellationToken)
@@ -447,9 +486,12 @@ public sealed partial class SyncClient : IAsyncDisposable
     /// </summary>
     private async Task PushBatchAsync(List<Mutation> batch, CancellationToken cancellationToken)
     {
+        using var activity = ViewSyncClientDiagnostics.Source.StartActivity("viewsync.push");
+        activity?.SetTag(ViewSyncClientDiagnostics.MutationCountTag, batch.Count);
         var result = await _transport.PushAsync(new PushRequest { Mutations = batch }, cancellationToken).ConfigureAwait(false);
         if (!result.IsSuccess)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, result.Describe());
             var failure = SyncFailure.From("push", result);
             if (result.StatusCode != System.Net.HttpStatusCode.BadRequest)
             {
@@ -503,6 +545,7 @@ public sealed partial class SyncClient : IAsyncDisposable
             }
         }
 
+        activity?.SetTag(ViewSyncClientDiagnostics.RejectedCountTag, rejected.Count);
         if (rejected.Count > 0)
         {
             await RejectAsync(rejected, cancellationToken).ConfigureAwait(false);
@@ -532,6 +575,8 @@ public sealed partial class SyncClient : IAsyncDisposable
         while (true)
         {
             var from = Cursor;
+            using var activity = ViewSyncClientDiagnostics.Source.StartActivity("viewsync.pull");
+            activity?.SetTag(ViewSyncClientDiagnostics.CursorTag, from);
             var result = await _transport.PullAsync(new PullRequest { Scope = Replica.Scope, Cursor = from, Limit = _options.PullLimit }, cancellationToken).ConfigureAwait(false);
             if (result.Outcome == TransportOutcome.CursorTooOld)
             {
@@ -541,6 +586,7 @@ public sealed partial class SyncClient : IAsyncDisposable
 
             if (!result.IsSuccess)
             {
+                activity?.SetStatus(ActivityStatusCode.Error, result.Describe());
                 throw SyncFailure.From("pull", result);
             }
 
@@ -553,6 +599,9 @@ public sealed partial class SyncClient : IAsyncDisposable
                     $"{page.ChangeCount} changes, cursors {(object?)page.LowestCursor ?? "-"} to {(object?)page.LastCursor ?? "-"}, has_more {page.HasMore})"));
             }
 
+            activity?.SetTag(ViewSyncClientDiagnostics.EntriesTag, page.ChangeCount);
+            activity?.SetTag(ViewSyncClientDiagnostics.HasMoreTag, page.HasMore);
+            activity?.SetTag(ViewSyncClientDiagnostics.NextCursorTag, next);
             var confirmed = Confirmed(next, upToDate: !page.HasMore);
             await PersistOrFailAsync(() => DispatchAsync(() => Replica.ApplyCheckedServerChanges(page.Writes, next, confirmed))).ConfigureAwait(false);
             using (_stateGate.EnterScope())
@@ -573,6 +622,7 @@ public sealed partial class SyncClient : IAsyncDisposable
     private async Task SnapshotAsync(CancellationToken cancellationToken)
     {
         // Each entity is recorded in the journal as it arrives; the snapshot replaces the confirmed state only once whole.
+        using var activity = ViewSyncClientDiagnostics.Source.StartActivity("viewsync.snapshot");
         SnapshotLoad load;
         TransportResult<SnapshotSummary> result;
         try
@@ -596,10 +646,12 @@ public sealed partial class SyncClient : IAsyncDisposable
 
         if (!result.IsSuccess)
         {
+            activity?.SetStatus(ActivityStatusCode.Error, result.Describe());
             throw SyncFailure.From("snapshot", result);
         }
 
         var cursor = result.Value!.Cursor;
+        activity?.SetTag(ViewSyncClientDiagnostics.NextCursorTag, cursor);
         var confirmed = Confirmed(cursor, upToDate: true);
         await PersistOrFailAsync(() => DispatchAsync(() => load.Complete(cursor, confirmed))).ConfigureAwait(false);
         using (_stateGate.EnterScope())
@@ -741,6 +793,7 @@ public sealed partial class SyncClient : IAsyncDisposable
     private void Report(SyncError error)
     {
         LogError(error.Kind, error.Message);
+        _metrics.Failures.Add(1, new KeyValuePair<string, object?>(ViewSyncClientDiagnostics.ErrorKindTag, error.Kind.ToString()));
         SetStatus(() => _lastError.Set(error));
         Error?.Invoke(this, new SyncErrorEventArgs(error));
     }

@@ -110,4 +110,10 @@ public sealed class SyncClientOptions
 
     /// <summary>Random for retry jitter (seeded in simulations). Null uses <see cref="Random.Shared"/>.</summary>
     public Random? Random { get; set; }
+
+    /// <summary>
+    /// Where the client's meter comes from (<see cref="ViewSyncClientDiagnostics.MeterName"/>); <c>AddViewSync</c> sets
+    /// the container's. Null uses one process-wide meter of that name.
+    /// </summary>
+    public System.Diagnostics.Metrics.IMeterFactory? MeterFactory { get; set; }
 }

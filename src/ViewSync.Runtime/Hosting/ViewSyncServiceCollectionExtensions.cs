@@ -57,6 +57,7 @@ public static class ViewSyncServiceCollectionExtensions
             }
 
             options.LoggerFactory ??= provider.GetService<ILoggerFactory>();
+            options.MeterFactory ??= provider.GetService<System.Diagnostics.Metrics.IMeterFactory>();
             if (ReferenceEquals(options.TimeProvider, TimeProvider.System))
             {
                 options.TimeProvider = provider.GetRequiredService<TimeProvider>();

@@ -164,7 +164,9 @@ public sealed partial class SyncEngine : ISyncEngine, IAsyncDisposable
             throw new CursorTooOldException(cursor, page.TrimmedThrough);
         }
 
-        return (page, page.HasMore ? page.Entries[^1].Cursor : Math.Max(cursor, page.Head));
+        var next = page.HasMore ? page.Entries[^1].Cursor : Math.Max(cursor, page.Head);
+        Measure(page, next);
+        return (page, next);
     }
 
     /// <inheritdoc />
@@ -228,10 +230,41 @@ public sealed partial class SyncEngine : ISyncEngine, IAsyncDisposable
     /// <summary>Deletes log entries older than <see cref="SyncEngineOptions.Retention"/>; does nothing without one.</summary>
     /// <param name="cancellationToken">Cancels the trim.</param>
     /// <returns>The number of entries deleted.</returns>
-    public Task<int> TrimAsync(CancellationToken cancellationToken = default) =>
-        _options.Retention is { } retention
-            ? _storage.TrimAsync(_options.TimeProvider.GetUtcNow() - retention, cancellationToken)
-            : Task.FromResult(0);
+    public async Task<int> TrimAsync(CancellationToken cancellationToken = default)
+    {
+        if (_options.Retention is not { } retention)
+        {
+            return 0;
+        }
+
+        var removed = await _storage.TrimAsync(_options.TimeProvider.GetUtcNow() - retention, cancellationToken).ConfigureAwait(false);
+        _options.Metrics?.LogTrimmed.Add(removed);
+        return removed;
+    }
+
+    /// <summary>Page size into the metrics and onto the request's <c>viewsync.pull</c> activity.</summary>
+    private void Measure(LogPage page, ulong next)
+    {
+        if (_options.Metrics is { } metrics)
+        {
+            long bytes = 0;
+            foreach (var entry in page.Entries)
+            {
+                bytes += entry.Value?.Length ?? 0;
+            }
+
+            metrics.PullEntries.Record(page.Entries.Count);
+            metrics.PullBytes.Record(bytes);
+            metrics.ObserveHead(page.Head);
+        }
+
+        if (System.Diagnostics.Activity.Current is { } activity && activity.Source == ViewSyncServerDiagnostics.Source)
+        {
+            activity.SetTag(ViewSyncServerDiagnostics.EntriesTag, page.Entries.Count);
+            activity.SetTag(ViewSyncServerDiagnostics.HasMoreTag, page.HasMore);
+            activity.SetTag(ViewSyncServerDiagnostics.NextCursorTag, next);
+        }
+    }
 
     /// <inheritdoc />
     public ValueTask DisposeAsync()

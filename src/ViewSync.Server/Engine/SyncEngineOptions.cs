@@ -36,4 +36,7 @@ public sealed class SyncEngineOptions
     /// per-mutation-commit path, kept for comparison in benchmarks.
     /// </summary>
     public bool GroupCommit { get; set; } = true;
+
+    /// <summary>The server's instruments when hosted by <c>AddViewSyncServer</c>; pull pages and trimming are measured here.</summary>
+    internal Diagnostics.ServerMetrics? Metrics { get; set; }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Microsoft.AspNetCore.Http;
@@ -9,6 +10,7 @@ using Microsoft.Extensions.Options;
 using ViewSync.Mutations;
 using ViewSync.Mutators;
 using ViewSync.Protocol;
+using ViewSync.Server.Diagnostics;
 using ViewSync.Server.Engine;
 
 namespace ViewSync.Server.Http;
@@ -56,6 +58,13 @@ internal static partial class SyncEndpoints
                     : new Mutation(m.Id, m.Name, scope, m.Client, m.Seq, m.Args, m.CreatedAt))
                 .ToList();
             var results = await engine.PushAsync(scoped, ct).ConfigureAwait(false);
+            context.RequestServices.GetService<ServerMetrics>()?.CountResults(results);
+            if (Activity.Current is { } activity && activity.Source == ViewSyncServerDiagnostics.Source)
+            {
+                activity.SetTag(ViewSyncServerDiagnostics.MutationCountTag, results.Count);
+                activity.SetTag(ViewSyncServerDiagnostics.RejectedCountTag, results.Count(r => !r.Ok));
+            }
+
             return Ok(new PushResponse { Results = results }, Json.PushResponse);
         }).ConfigureAwait(false);
     }
@@ -83,6 +92,7 @@ internal static partial class SyncEndpoints
             }
 
             var limit = requestedLimit == 0 ? PullRequest.DefaultLimit : (int)Math.Min(requestedLimit, PullRequest.MaxLimit);
+            Activity.Current?.SetTag(ViewSyncServerDiagnostics.CursorTag, cursor);
             Func<Stream, CancellationToken, Task> write;
             try
             {
@@ -133,7 +143,9 @@ internal static partial class SyncEndpoints
                 response.ContentType = "application/json";
                 try
                 {
-                    await engine.WriteSnapshotAsync(scope, response.Body, ct).ConfigureAwait(false);
+                    var head = await engine.WriteSnapshotAsync(scope, response.Body, ct).ConfigureAwait(false);
+                    context.RequestServices.GetService<ServerMetrics>()?.ObserveHead(head);
+                    Activity.Current?.SetTag(ViewSyncServerDiagnostics.NextCursorTag, head);
                 }
                 catch (OperationCanceledException) when (ct.IsCancellationRequested)
                 {
@@ -158,7 +170,37 @@ internal static partial class SyncEndpoints
 
     private delegate Task<Func<HttpResponse, Task>> Handler(byte[] body, ISyncEngine engine, ViewSyncServerOptions options, CancellationToken cancellationToken);
 
+    /// <summary>Wraps a request in its activity (<c>viewsync.{what}</c>) and times it, the answer written included.</summary>
     private static async Task HandleAsync(HttpContext context, string what, int limit, Handler handle)
+    {
+        var metrics = context.RequestServices.GetService<ServerMetrics>();
+        using var activity = ViewSyncServerDiagnostics.Source.StartActivity("viewsync." + what);
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            await HandleCoreAsync(context, what, limit, handle).ConfigureAwait(false);
+        }
+        finally
+        {
+            var status = context.Response.StatusCode;
+            if (metrics is not null)
+            {
+                var duration = what switch { "push" => metrics.PushDuration, "pull" => metrics.PullDuration, _ => metrics.SnapshotDuration };
+                duration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("http.response.status_code", status));
+            }
+
+            if (activity is not null)
+            {
+                activity.SetTag("http.response.status_code", status);
+                if (status >= 500 || context.RequestAborted.IsCancellationRequested)
+                {
+                    activity.SetStatus(ActivityStatusCode.Error, context.RequestAborted.IsCancellationRequested ? "the client went away" : "the server failed");
+                }
+            }
+        }
+    }
+
+    private static async Task HandleCoreAsync(HttpContext context, string what, int limit, Handler handle)
     {
         var services = context.RequestServices;
         var engine = services.GetRequiredService<ISyncEngine>();

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ViewSync.Server.Diagnostics;
 using ViewSync.Server.Engine;
 using ViewSync.Server.Http;
 using ViewSync.Server.Live;
@@ -28,17 +29,23 @@ public static class ViewSyncServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configure);
         services.Configure(configure);
         services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<ServerMetrics>();
         services.TryAddSingleton<ISyncEngine>(provider =>
         {
             var options = provider.GetRequiredService<IOptions<ViewSyncServerOptions>>().Value;
-            return new SyncEngine(options.StorageFactory(), new SyncEngineOptions
+            var metrics = provider.GetRequiredService<ServerMetrics>();
+            var engine = new SyncEngine(options.StorageFactory(), new SyncEngineOptions
             {
                 Mutators = options.Mutators,
                 RawApply = options.RawApply,
                 Retention = options.Retention,
                 TimeProvider = provider.GetRequiredService<TimeProvider>(),
                 LoggerFactory = provider.GetService<ILoggerFactory>(),
+                Metrics = metrics,
             });
+            engine.LogAdvanced += (_, e) => metrics.ObserveHead(e.Cursor);
+            return engine;
         });
         services.TryAddSingleton<LiveHub>();
         services.TryAddSingleton<ScopeAccess.DevelopmentWarning>();

@@ -18,6 +18,9 @@ internal static class LiveEndpoint
     /// <summary>Frames from clients are tiny (<c>subscribe</c>); anything larger is a misbehaving peer.</summary>
     private const int MaxIncomingFrame = 16 << 10;
 
+    /// <summary>Stops notifications on an open connection; <c>subscribe</c> starts them again.</summary>
+    private const string UnsubscribeTopic = "unsubscribe";
+
     public static async Task HandleAsync(HttpContext context)
     {
         var options = context.RequestServices.GetRequiredService<IOptions<ViewSyncServerOptions>>().Value;
@@ -66,7 +69,7 @@ internal static class LiveEndpoint
             var sender = session.SendLoopAsync();
             try
             {
-                await ReceiveLoopAsync(socket, session, context.RequestAborted).ConfigureAwait(false);
+                await ReceiveLoopAsync(socket, session, hub, context.RequestAborted).ConfigureAwait(false);
             }
             finally
             {
@@ -136,7 +139,7 @@ internal static class LiveEndpoint
         return SyncEndpoints.Error(status, code, message)(context.Response);
     }
 
-    private static async Task ReceiveLoopAsync(WebSocket socket, LiveSession session, CancellationToken aborted)
+    private static async Task ReceiveLoopAsync(WebSocket socket, LiveSession session, LiveHub hub, CancellationToken aborted)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(aborted, session.Closed);
         var buffer = new ArrayBufferWriter<byte>(256);
@@ -163,9 +166,14 @@ internal static class LiveEndpoint
                     return;
                 }
 
-                if (IsSubscribe(buffer.WrittenSpan))
+                switch (TopicOf(buffer.WrittenSpan))
                 {
-                    session.IsSubscribed = true;
+                    case LiveMessage.SubscribeTopic:
+                        hub.Subscribe(session);
+                        break;
+                    case UnsubscribeTopic:
+                        hub.Unsubscribe(session);
+                        break;
                 }
             }
         }
@@ -175,16 +183,16 @@ internal static class LiveEndpoint
         }
     }
 
-    /// <summary>Whether the frame is <c>{"topic": "subscribe", ...}</c>. Anything else is ignored.</summary>
-    private static bool IsSubscribe(ReadOnlySpan<byte> frame)
+    /// <summary>The frame's topic: <c>subscribe</c> and <c>unsubscribe</c> are acted on, anything else is ignored.</summary>
+    private static string? TopicOf(ReadOnlySpan<byte> frame)
     {
         try
         {
-            return JsonSerializer.Deserialize(frame, ProtocolJsonContext.Default.LiveMessage)?.Topic == LiveMessage.SubscribeTopic;
+            return JsonSerializer.Deserialize(frame, ProtocolJsonContext.Default.LiveMessage)?.Topic;
         }
         catch (JsonException)
         {
-            return false;
+            return null;
         }
     }
 }

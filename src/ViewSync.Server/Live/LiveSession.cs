@@ -28,8 +28,31 @@ internal sealed class LiveSession : IDisposable
     /// <summary>The scope this session may follow.</summary>
     public string Scope { get; }
 
-    /// <summary>Set once the client sent <c>subscribe</c>.</summary>
-    public bool IsSubscribed { get; set; }
+    /// <summary>The scope the hub notifies this session of; null until it subscribes. Written by the hub under its index lock.</summary>
+    public string? SubscribedScope { get; internal set; }
+
+    /// <summary>Whether the session follows a scope.</summary>
+    public bool IsSubscribed => SubscribedScope is not null;
+
+    // The last cursor queued, and for which scope: touched only by the hub's fan-out loop.
+    private string? _sentScope;
+    private ulong _sentCursor;
+
+    /// <summary>
+    /// Records that <paramref name="cursor"/> of <paramref name="scope"/> is about to be queued; false when it
+    /// is not above the last one queued for that scope (a late, out-of-order announcement). Fan-out loop only.
+    /// </summary>
+    public bool AdvanceSent(string scope, ulong cursor)
+    {
+        if (string.Equals(_sentScope, scope, StringComparison.Ordinal) && cursor <= _sentCursor)
+        {
+            return false;
+        }
+
+        _sentScope = scope;
+        _sentCursor = cursor;
+        return true;
+    }
 
     /// <summary>Cancelled when the session ends for any reason.</summary>
     public CancellationToken Closed => _closed.Token;

@@ -25,6 +25,8 @@ internal sealed class ServerHost : IAsyncDisposable
 
     public HttpClient Http { get; }
 
+    public IServiceProvider Services => _app.Services;
+
     public ISyncEngine Engine => _app.Services.GetRequiredService<ISyncEngine>();
 
     public Uri LiveUri(string scope) => new($"ws://{Root.Authority}/_live?scope={Uri.EscapeDataString(scope)}");
@@ -34,7 +36,7 @@ internal sealed class ServerHost : IAsyncDisposable
     /// development switch (any scope, no credentials): these tests are about the protocol, and the
     /// authorisation suite sets its own resolver and authentication.
     /// </summary>
-    public static async Task<ServerHost> StartAsync(Action<ViewSyncServerOptions>? configure = null, Action<IServiceCollection>? services = null, int port = 0, ViewSync.Mutators.MutatorTable? mutators = null, Action<ILoggingBuilder>? logging = null)
+    public static async Task<ServerHost> StartAsync(Action<ViewSyncServerOptions>? configure = null, Action<IServiceCollection>? services = null, int port = 0, ViewSync.Mutators.MutatorTable? mutators = null, Action<ILoggingBuilder>? logging = null, Action<WebApplication>? map = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -52,6 +54,7 @@ internal sealed class ServerHost : IAsyncDisposable
         var app = builder.Build();
         app.MapViewSync("/_sync");
         app.MapViewSyncLive("/_live");
+        map?.Invoke(app);
         return new ServerHost(app, await app.StartOnLoopbackAsync(port));
     }
 

@@ -9,6 +9,9 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
 
+    private readonly List<string> _output = [];
+    private Task _reading = Task.CompletedTask;
+
     private ServerProcess(Process process, Uri root)
     {
         _process = process;
@@ -17,7 +20,10 @@ internal sealed partial class ServerProcess : IAsyncDisposable
 
     public Uri Root { get; }
 
-    public static async Task<ServerProcess> StartAsync(string database)
+    /// <summary>Starts the sample on <paramref name="database"/>; by default with Logging__LogLevel__Default=Warning in its environment.</summary>
+    /// <param name="arguments">More command-line arguments, e.g. <c>--verbose</c>.</param>
+    /// <param name="logLevel">The Logging__LogLevel__Default to set, or null to set none (the sample's own default).</param>
+    public static async Task<ServerProcess> StartAsync(string database, IEnumerable<string>? arguments = null, string? logLevel = "Warning")
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -28,7 +34,17 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         info.ArgumentList.Add(SiblingBuild.Dll("samples/Todo.Server", "Todo.Server"));
         info.ArgumentList.Add("--db");
         info.ArgumentList.Add(database);
-        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        foreach (var argument in arguments ?? [])
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment.Remove("Logging__LogLevel__Default");
+        if (logLevel is not null)
+        {
+            info.Environment["Logging__LogLevel__Default"] = logLevel;
+        }
+
         var process = Process.Start(info)!;
         process.ErrorDataReceived += (_, _) => { };
         process.BeginErrorReadLine();
@@ -37,7 +53,9 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         {
             if (Listening().Match(line) is { Success: true } match)
             {
-                return new ServerProcess(process, new Uri(match.Groups[1].Value.TrimEnd('/') + "/"));
+                var server = new ServerProcess(process, new Uri(match.Groups[1].Value.TrimEnd('/') + "/"));
+                server._reading = server.ReadOutputAsync();
+                return server;
             }
         }
 
@@ -57,6 +75,34 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", body.RootElement.GetProperty("access_token").GetString());
         return http;
+    }
+
+    /// <summary>Stops the server as a service manager does (SIGTERM, graceful) and returns everything it printed after starting.</summary>
+    public async Task<IReadOnlyList<string>> StopAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await _process.WaitForExitAsync(timeout.Token);
+        await _reading.WaitAsync(timeout.Token);
+        lock (_output)
+        {
+            return [.. _output];
+        }
+    }
+
+    private async Task ReadOutputAsync()
+    {
+        while (await _process.StandardOutput.ReadLineAsync() is { } line)
+        {
+            lock (_output)
+            {
+                _output.Add(line);
+            }
+        }
     }
 
     /// <summary>SIGKILL: no graceful shutdown, no flushing.</summary>
