@@ -176,7 +176,7 @@ internal sealed class QueryEngine<T> : IStoreChangeListener
         }
 
         Array.Resize(ref sorted, count);
-        Array.Sort(sorted, _order.CompareNodes);
+        _order.Sort(sorted);
         _members.Clear();
         _members.EnsureCapacity(count);
         foreach (var row in sorted)

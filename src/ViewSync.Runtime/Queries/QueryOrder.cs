@@ -20,6 +20,19 @@ internal sealed class QueryOrder<T>
 
     public IReadOnlyList<SortKey<T>> Keys => _keys;
 
+    /// <summary>Sorts rows into this order (building a query: the one sort of the whole set).</summary>
+    public void Sort(OrderedTree<T>.Node[] rows)
+    {
+        if (_keys.Length == 1)
+        {
+            _keys[0].Sort(rows);   // the common case: each key selected once
+        }
+        else
+        {
+            Array.Sort(rows, CompareNodes);
+        }
+    }
+
     public QueryOrder<T> Then(SortKey<T> key) => new([.. _keys, key]);
 
     public int Compare(T x, string xId, T y, string yId)
