@@ -5,6 +5,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 
+using ViewSync.Server.Tests.Support;
+
 namespace ViewSync.Server.PostgreSql.Tests;
 
 /// <summary>
@@ -18,7 +20,7 @@ public sealed class ThreeNodeTests(PostgresFixture postgres) : IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private readonly string _signingKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
-    private readonly List<NodeProcess> _nodes = [];
+    private readonly List<ServerProcess> _nodes = [];
     private string _token = "";
 
     public async Task InitializeAsync()
@@ -27,8 +29,8 @@ public sealed class ThreeNodeTests(PostgresFixture postgres) : IAsyncLifetime
         await postgres.ScalarAsync($"CREATE DATABASE {database}");
         var connectionString = postgres.Cluster.ConnectionStringFor(database);
         // The first node creates the schema; the other two start together, as nodes of a deployment might.
-        _nodes.Add(await NodeProcess.StartAsync(connectionString, _signingKey));
-        _nodes.AddRange(await Task.WhenAll(NodeProcess.StartAsync(connectionString, _signingKey), NodeProcess.StartAsync(connectionString, _signingKey)));
+        _nodes.Add(await ServerProcess.StartOnPostgreSqlAsync(connectionString, _signingKey));
+        _nodes.AddRange(await Task.WhenAll(ServerProcess.StartOnPostgreSqlAsync(connectionString, _signingKey), ServerProcess.StartOnPostgreSqlAsync(connectionString, _signingKey)));
         using var http = new HttpClient();
         using var signIn = await http.PostAsync(new Uri(_nodes[0].Root, "auth/sign-in"), new StringContent("""{"user":"alice"}""", Encoding.UTF8, "application/json"));
         signIn.EnsureSuccessStatusCode();

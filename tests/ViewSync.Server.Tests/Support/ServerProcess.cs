@@ -4,7 +4,7 @@ using ViewSync.Tests;
 
 namespace ViewSync.Server.Tests.Support;
 
-/// <summary>samples/Todo.Server as a child process on a given SQLite file, so a test can kill it for real.</summary>
+/// <summary>samples/Todo.Server as a child process (on a SQLite file, or a node on PostgreSQL), so a test can kill it for real.</summary>
 internal sealed partial class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
@@ -23,7 +23,17 @@ internal sealed partial class ServerProcess : IAsyncDisposable
     /// <summary>Starts the sample on <paramref name="database"/>; by default with Logging__LogLevel__Default=Warning in its environment.</summary>
     /// <param name="arguments">More command-line arguments, e.g. <c>--verbose</c>.</param>
     /// <param name="logLevel">The Logging__LogLevel__Default to set, or null to set none (the sample's own default).</param>
-    public static async Task<ServerProcess> StartAsync(string database, IEnumerable<string>? arguments = null, string? logLevel = "Warning")
+    public static Task<ServerProcess> StartAsync(string database, IEnumerable<string>? arguments = null, string? logLevel = "Warning") =>
+        StartWithAsync(["--db", database, .. arguments ?? []], logLevel);
+
+    /// <summary>
+    /// Starts the sample on PostgreSQL (<c>--postgres</c>), as one node of several: nodes given the same
+    /// <paramref name="signingKey"/> accept each other's tokens.
+    /// </summary>
+    public static Task<ServerProcess> StartOnPostgreSqlAsync(string connectionString, string signingKey) =>
+        StartWithAsync(["--postgres", connectionString], "Warning", new Dictionary<string, string> { ["Auth__SigningKey"] = signingKey });
+
+    private static async Task<ServerProcess> StartWithAsync(IEnumerable<string> arguments, string? logLevel, IReadOnlyDictionary<string, string>? environment = null)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -32,9 +42,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             UseShellExecute = false,
         };
         info.ArgumentList.Add(SiblingBuild.Dll("samples/Todo.Server", "Todo.Server"));
-        info.ArgumentList.Add("--db");
-        info.ArgumentList.Add(database);
-        foreach (var argument in arguments ?? [])
+        foreach (var argument in arguments)
         {
             info.ArgumentList.Add(argument);
         }
@@ -45,10 +53,15 @@ internal sealed partial class ServerProcess : IAsyncDisposable
             info.Environment["Logging__LogLevel__Default"] = logLevel;
         }
 
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         var process = Process.Start(info)!;
         process.ErrorDataReceived += (_, _) => { };
         process.BeginErrorReadLine();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         while (await process.StandardOutput.ReadLineAsync(timeout.Token) is { } line)
         {
             if (Listening().Match(line) is { Success: true } match)
