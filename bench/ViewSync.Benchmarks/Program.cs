@@ -29,9 +29,9 @@ if (args.Contains("--push-throughput"))
     return;
 }
 
-if (args.Contains("--push-commit"))
+if (Array.IndexOf(args, "--push-commit") is var pushCommit and >= 0)
 {
-    await ViewSync.Benchmarks.Server.PushCommitRounds.RunAsync();
+    await ViewSync.Benchmarks.Server.PushCommitRounds.RunAsync(args[(pushCommit + 1)..]);
     return;
 }
 

@@ -165,7 +165,7 @@ public class PushCommitBenchmarks
         {
             // One op pushes 400 mutations (seconds on the slow rows): few, single-invocation iterations. In process:
             // the servers run in the benchmark process anyway, and a separate build per case would only add minutes.
-            AddJob(Job.Default.WithWarmupCount(2).WithIterationCount(7).WithInvocationCount(1).WithUnrollFactor(1)
+            AddJob(Job.Default.WithWarmupCount(40).WithIterationCount(7).WithInvocationCount(1).WithUnrollFactor(1)
                 .WithToolchain(BenchmarkDotNet.Toolchains.InProcess.Emit.InProcessEmitToolchain.Instance).WithId("push"));
             HideColumns(BenchmarkDotNet.Columns.Column.Error, BenchmarkDotNet.Columns.Column.Median);
         }

@@ -11,16 +11,21 @@ namespace ViewSync.Benchmarks.Server;
 /// The <see cref="PushCommitBenchmarks"/> cases outside BenchmarkDotNet, for a loaded machine: per setup and batch
 /// size, rounds alternate between the per-mutation commit (baseline) and group commit, so load that comes and goes
 /// hits both alike; medians of the rounds and their ratio are printed.
-/// <c>dotnet run -c Release --project bench/ViewSync.Benchmarks -- --push-commit</c>
+/// Each case first runs for <see cref="WarmUp"/> (a server's steady state is tiered-up code, not the JIT's first
+/// tiers: a handful of warm-up ops left the fast case measured half on unoptimised code).
+/// <c>dotnet run -c Release --project bench/ViewSync.Benchmarks -- --push-commit [sqlite|postgres-1-node|postgres-3-nodes|storage ...]</c>
 /// </summary>
 internal static class PushCommitRounds
 {
-    public static async Task RunAsync(int rounds = 7)
+    private static readonly TimeSpan WarmUp = TimeSpan.FromSeconds(3);
+
+    /// <summary>Runs the cases named in <paramref name="only"/> (all when empty).</summary>
+    public static async Task RunAsync(IReadOnlyCollection<string> only, int rounds = 7)
     {
         Console.WriteLine($"Push commit strategies, 400 creates per round from 4 connections, median of {rounds} alternating rounds ({Environment.ProcessorCount} cores, load before: {Load()}):");
         Console.WriteLine("| setup | batch | per-mutation commit: mutations/s | group commit: mutations/s | group / per-mutation |");
         Console.WriteLine("|---|---:|---:|---:|---:|");
-        foreach (var setup in PushCommitBenchmarks.Setups)
+        foreach (var setup in PushCommitBenchmarks.Setups.Where(s => only.Count == 0 || only.Contains(s)))
         {
             foreach (var batch in new[] { 1, 100 })
             {
@@ -28,8 +33,8 @@ internal static class PushCommitRounds
                 await bench.SetupAsync();
                 try
                 {
-                    await bench.PerMutationCommit();
-                    await bench.GroupCommit();
+                    await WarmAsync(bench.PerMutationCommit);
+                    await WarmAsync(bench.GroupCommit);
                     var single = new List<double>();
                     var grouped = new List<double>();
                     for (var i = 0; i < rounds; i++)
@@ -51,7 +56,7 @@ internal static class PushCommitRounds
 
         // The storage alone, no HTTP or JSON: 400 creates one transaction each, against 4 batches of 100.
         Console.WriteLine("| storage alone (no HTTP), one writer | 100 | | | |");
-        foreach (var postgres in new[] { false, true })
+        foreach (var postgres in new[] { false, true }.Where(p => only.Count == 0 || only.Contains("storage")))
         {
             await using var cluster = postgres ? await PostgresCluster.StartAsync(durable: true) : null;
             var directory = Path.Combine(Path.GetTempPath(), $"viewsync-bench-{Guid.NewGuid():N}");
@@ -77,8 +82,8 @@ internal static class PushCommitRounds
                         await storage.ApplyBatchAsync(Enumerable.Range(0, 100).Select(k => new PendingMutation("s", $"{r}-{b}-{k}", Put($"{r}-{b}-{k}"))).ToList(), DateTimeOffset.UtcNow);
                     }
                 };
-                await single();
-                await grouped();
+                await WarmAsync(single);
+                await WarmAsync(grouped);
                 var a = new List<double>();
                 var g = new List<double>();
                 for (var i = 0; i < rounds; i++)
@@ -107,6 +112,15 @@ internal static class PushCommitRounds
     {
         var json = System.Text.Encoding.UTF8.GetBytes($$"""{"id":"{{id}}","title":"benchmark","done":false}""");
         return _ => MutationOutcome.Applied([new EntityWrite("todo", id, json)]);
+    }
+
+    private static async Task WarmAsync(Func<Task> op)
+    {
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < WarmUp)
+        {
+            await op();
+        }
     }
 
     private static async Task<double> TimeAsync(Func<Task> op)

@@ -25,13 +25,13 @@ public sealed class SqliteSyncStorage : ISyncStorage
     private readonly string _connectionString;
     private readonly SqliteConnection _writer;
     private readonly SemaphoreSlim _writeGate = new(1, 1);
-    private readonly StatementCache _statements;
+    private readonly SqliteWriterStatements _statements;
 
     private SqliteSyncStorage(string connectionString, SqliteConnection writer)
     {
         _connectionString = connectionString;
         _writer = writer;
-        _statements = new StatementCache(writer);
+        _statements = new SqliteWriterStatements(writer);
     }
 
     /// <summary>Opens (creating if needed) the database at <paramref name="path"/>, synchronously (for service registration).</summary>
@@ -110,7 +110,9 @@ public sealed class SqliteSyncStorage : ISyncStorage
         try
         {
             using var transaction = _writer.BeginTransaction(deferred: false);
-            var result = Apply(transaction, scope, mutationId, run, time);
+            var batch = new Batch(_statements, time);
+            var result = Apply(batch, scope, mutationId, run);
+            batch.WriteHead();
             transaction.Commit();
             return result;
         }
@@ -132,26 +134,28 @@ public sealed class SqliteSyncStorage : ISyncStorage
         try
         {
             using var transaction = _writer.BeginTransaction(deferred: false);
+            var batch = new Batch(_statements, time);
             var results = new StoredResult[mutations.Count];
             for (var i = 0; i < mutations.Count; i++)
             {
                 var (scope, mutationId, run) = mutations[i];
-                transaction.Save("m");
+                _statements.Savepoint.Start().Execute();
                 try
                 {
-                    results[i] = Apply(transaction, scope, mutationId, run, time);
+                    results[i] = Apply(batch, scope, mutationId, run);
                 }
                 catch (Exception e) when (e is not (OperationCanceledException or SqliteException))
                 {
                     // The mutator (not the database) failed: undo this mutation alone and record its rejection.
-                    transaction.Rollback("m");
-                    results[i] = Record(transaction, scope, mutationId, new StoredResult(false, 0, ErrorCodes.InternalError, "The mutation failed on the server.", [], false));
+                    _statements.RollbackTo.Start().Execute();
+                    results[i] = Record(scope, mutationId, new StoredResult(false, 0, ErrorCodes.InternalError, "The mutation failed on the server.", [], false));
                 }
 
-                transaction.Release("m");
+                _statements.Release.Start().Execute();
             }
 
             cancellationToken.ThrowIfCancellationRequested();
+            batch.WriteHead();
             transaction.Commit();
             return results;
         }
@@ -161,16 +165,16 @@ public sealed class SqliteSyncStorage : ISyncStorage
         }
     }
 
-    /// <summary>Applies one mutation inside <paramref name="transaction"/>, or answers its recorded result.</summary>
-    private StoredResult Apply(SqliteTransaction transaction, string scope, string mutationId, Func<IEntityReader, MutationOutcome> run, DateTimeOffset time)
+    /// <summary>Applies one mutation inside the open transaction, or answers its recorded result.</summary>
+    private StoredResult Apply(Batch batch, string scope, string mutationId, Func<IEntityReader, MutationOutcome> run)
     {
-        var recorded = Recorded(transaction, scope, mutationId);
+        var recorded = Recorded(scope, mutationId);
         if (recorded is not null)
         {
             return recorded;
         }
 
-        var outcome = run(new Reader(_statements, transaction, scope));
+        var outcome = run(new Reader(_statements, scope));
         StoredResult result;
         if (!outcome.IsApplied)
         {
@@ -178,50 +182,47 @@ public sealed class SqliteSyncStorage : ISyncStorage
         }
         else
         {
-            var head = (ulong)_statements.Scalar<long>(transaction, "SELECT cursor FROM head WHERE id = 1");
             var changes = new List<LogEntry>(outcome.Writes.Count);
             foreach (var write in outcome.Writes)
             {
-                var existed = _statements.Scalar<long>(transaction, "SELECT COUNT(*) FROM entities WHERE scope = $scope AND entity = $entity AND id = $id",
-                    ("$scope", scope), ("$entity", write.Entity), ("$id", write.Id)) > 0;
-                if (write.Json is null && !existed)
-                {
-                    continue; // deleting what does not exist changes nothing
-                }
-
                 byte[]? value = write.Json?.ToArray();
-                if (value is not null)
+                string op;
+                if (value is null)
                 {
-                    _statements.Execute(transaction, "INSERT OR REPLACE INTO entities (scope, entity, id, value) VALUES ($scope, $entity, $id, $value)",
-                        ("$scope", scope), ("$entity", write.Entity), ("$id", write.Id), ("$value", value));
+                    if (_statements.DeleteEntity.Start().Bind(1, scope).Bind(2, write.Entity).Bind(3, write.Id).Execute() == 0)
+                    {
+                        continue; // deleting what does not exist changes nothing
+                    }
+
+                    op = EntityChange.Delete;
+                }
+                else if (_statements.InsertEntity.Start().Bind(1, scope).Bind(2, write.Entity).Bind(3, write.Id).Bind(4, value).Execute() == 1)
+                {
+                    op = EntityChange.Create;
                 }
                 else
                 {
-                    _statements.Execute(transaction, "DELETE FROM entities WHERE scope = $scope AND entity = $entity AND id = $id",
-                        ("$scope", scope), ("$entity", write.Entity), ("$id", write.Id));
+                    _statements.UpdateEntity.Start().Bind(1, scope).Bind(2, write.Entity).Bind(3, write.Id).Bind(4, value).Execute();
+                    op = EntityChange.Update;
                 }
 
-                var op = value is null ? EntityChange.Delete : existed ? EntityChange.Update : EntityChange.Create;
-                head++;
-                _statements.Execute(transaction, "INSERT INTO log (cursor, scope, time, entity, id, op, value) VALUES ($cursor, $scope, $time, $entity, $id, $op, $value)",
-                    ("$cursor", (long)head), ("$scope", scope), ("$time", time.UtcDateTime.ToString("O")), ("$entity", write.Entity), ("$id", write.Id),
-                    ("$op", op), ("$value", (object?)value ?? DBNull.Value));
-                changes.Add(new LogEntry(head, scope, time, write.Entity, write.Id, op, value));
+                var cursor = ++batch.Head;
+                _statements.AppendLog.Start().Bind(1, (long)cursor).Bind(2, scope).Bind(3, batch.TimeText).Bind(4, write.Entity).Bind(5, write.Id)
+                    .Bind(6, op).Bind(7, value).Execute();
+                changes.Add(new LogEntry(cursor, scope, batch.Time, write.Entity, write.Id, op, value));
             }
 
-            _statements.Execute(transaction, "UPDATE head SET cursor = $cursor WHERE id = 1", ("$cursor", (long)head));
-            result = new StoredResult(true, head, null, null, changes, false);
+            result = new StoredResult(true, batch.Head, null, null, changes, false);
         }
 
-        return Record(transaction, scope, mutationId, result);
+        return Record(scope, mutationId, result);
     }
 
     /// <summary>Records a new result under its mutation id, so replays answer it.</summary>
-    private StoredResult Record(SqliteTransaction transaction, string scope, string mutationId, StoredResult result)
+    private StoredResult Record(string scope, string mutationId, StoredResult result)
     {
-        _statements.Execute(transaction, "INSERT INTO applied (scope, mutation_id, ok, cursor, code, error) VALUES ($scope, $id, $ok, $cursor, $code, $error)",
-            ("$scope", scope), ("$id", mutationId), ("$ok", result.Ok ? 1 : 0), ("$cursor", (long)result.Cursor),
-            ("$code", (object?)result.Code ?? DBNull.Value), ("$error", (object?)result.Error ?? DBNull.Value));
+        _statements.Record.Start().Bind(1, scope).Bind(2, mutationId).Bind(3, result.Ok ? 1 : 0).Bind(4, (long)result.Cursor)
+            .BindOrNull(5, result.Code).BindOrNull(6, result.Error).Execute();
         return result;
     }
 
@@ -323,13 +324,19 @@ public sealed class SqliteSyncStorage : ISyncStorage
         }
     }
 
-    private StoredResult? Recorded(SqliteTransaction transaction, string scope, string mutationId)
+    private StoredResult? Recorded(string scope, string mutationId)
     {
-        var command = _statements.Get(transaction, "SELECT ok, cursor, code, error FROM applied WHERE scope = $scope AND mutation_id = $id", ("$scope", scope), ("$id", mutationId));
-        using var reader = command.ExecuteReader();
-        return reader.Read()
-            ? new StoredResult(reader.GetInt64(0) != 0, (ulong)reader.GetInt64(1), reader.IsDBNull(2) ? null : reader.GetString(2), reader.IsDBNull(3) ? null : reader.GetString(3), [], true)
-            : null;
+        var recorded = _statements.Recorded.Start().Bind(1, scope).Bind(2, mutationId);
+        try
+        {
+            return recorded.Read()
+                ? new StoredResult(recorded.Int64(0) != 0, (ulong)recorded.Int64(1), recorded.Text(2), recorded.Text(3), [], true)
+                : null;
+        }
+        finally
+        {
+            recorded.Finish();
+        }
     }
 
     private async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
@@ -378,75 +385,75 @@ public sealed class SqliteSyncStorage : ISyncStorage
         return (T)Convert.ChangeType((await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false))!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    /// <summary>
-    /// The writer's statements, each prepared once and reused (SQLite re-parses a statement for every new command):
-    /// a mutation runs five to ten of them, so with one commit per batch, preparing was most of a mutation's cost.
-    /// Used only under the write gate, like the writer connection itself.
-    /// </summary>
-    private sealed class StatementCache(SqliteConnection connection) : IDisposable
+    /// <summary>One write transaction's log head (read once, written once) and time.</summary>
+    private sealed class Batch
     {
-        private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+        private readonly SqliteWriterStatements _statements;
+        private readonly ulong _start;
 
-        public SqliteCommand Get(SqliteTransaction transaction, string sql, params (string Name, object Value)[] parameters)
+        public Batch(SqliteWriterStatements statements, DateTimeOffset time)
         {
-            if (!_commands.TryGetValue(sql, out var command))
-            {
-                command = connection.CreateCommand();
-                command.CommandText = sql;
-                _commands[sql] = command;
-            }
-
-            command.Transaction = transaction;
-            command.Parameters.Clear();
-            foreach (var (name, value) in parameters)
-            {
-                command.Parameters.AddWithValue(name, value);
-            }
-
-            return command;
+            _statements = statements;
+            Time = time;
+            TimeText = time.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+            var head = statements.ReadHead.Start();
+            _start = head.Read() ? (ulong)head.Int64(0) : throw new InvalidDataException("The head row of the sync database is missing.");
+            head.Finish();
+            Head = _start;
         }
 
-        public int Execute(SqliteTransaction transaction, string sql, params (string Name, object Value)[] parameters) =>
-            Get(transaction, sql, parameters).ExecuteNonQuery();
+        public ulong Head { get; set; }
 
-        public T Scalar<T>(SqliteTransaction transaction, string sql, params (string Name, object Value)[] parameters) =>
-            (T)Convert.ChangeType(Get(transaction, sql, parameters).ExecuteScalar()!, typeof(T), System.Globalization.CultureInfo.InvariantCulture);
+        public DateTimeOffset Time { get; }
 
-        public void Dispose()
+        public string TimeText { get; }
+
+        public void WriteHead()
         {
-            foreach (var command in _commands.Values)
+            if (Head != _start)
             {
-                command.Dispose();
+                _statements.WriteHead.Start().Bind(1, (long)Head).Execute();
             }
         }
     }
 
     /// <summary>Reads one scope's entities inside the mutation's transaction.</summary>
-    private sealed class Reader(StatementCache statements, SqliteTransaction transaction, string scope) : IEntityReader
+    private sealed class Reader(SqliteWriterStatements statements, string scope) : IEntityReader
     {
         public bool TryGet(string entity, string id, out ReadOnlyMemory<byte> json)
         {
-            var command = statements.Get(transaction, "SELECT value FROM entities WHERE scope = $scope AND entity = $entity AND id = $id",
-                ("$scope", scope), ("$entity", entity), ("$id", id));
-            if (command.ExecuteScalar() is byte[] value)
+            var read = statements.ReadEntity.Start().Bind(1, scope).Bind(2, entity).Bind(3, id);
+            try
             {
-                json = value;
-                return true;
-            }
+                if (read.Read())
+                {
+                    json = read.Blob(0) ?? [];
+                    return true;
+                }
 
-            json = default;
-            return false;
+                json = default;
+                return false;
+            }
+            finally
+            {
+                read.Finish();
+            }
         }
 
         public IReadOnlyList<string> Ids(string entity)
         {
-            var command = statements.Get(transaction, "SELECT id FROM entities WHERE scope = $scope AND entity = $entity ORDER BY id",
-                ("$scope", scope), ("$entity", entity));
-            using var reader = command.ExecuteReader();
+            var read = statements.ReadIds.Start().Bind(1, scope).Bind(2, entity);
             var ids = new List<string>();
-            while (reader.Read())
+            try
             {
-                ids.Add(reader.GetString(0));
+                while (read.Read())
+                {
+                    ids.Add(read.Text(0)!);
+                }
+            }
+            finally
+            {
+                read.Finish();
             }
 
             return ids;
