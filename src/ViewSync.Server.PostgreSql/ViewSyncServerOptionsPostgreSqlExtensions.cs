@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using ViewSync.Server.Http;
 
 namespace ViewSync.Server.PostgreSql;
@@ -11,7 +13,8 @@ public static class ViewSyncServerOptionsPostgreSqlExtensions
     /// </summary>
     /// <param name="options">The server options.</param>
     /// <param name="connectionString">An Npgsql connection string, e.g. <c>Host=db;Database=app;Username=app;Password=…</c>.</param>
-    /// <param name="configure">Adjusts the storage's settings (schema name, listening, logging).</param>
+    /// <param name="configure">Adjusts the storage's settings (schema name, listening, logging). Without a
+    /// <see cref="PostgreSqlSyncStorageOptions.LoggerFactory"/> of its own, the storage logs through the app's.</param>
     /// <returns>The options.</returns>
     public static ViewSyncServerOptions UsePostgreSql(this ViewSyncServerOptions options, string connectionString, Action<PostgreSqlSyncStorageOptions>? configure = null)
     {
@@ -20,7 +23,11 @@ public static class ViewSyncServerOptionsPostgreSqlExtensions
         var storageOptions = new PostgreSqlSyncStorageOptions();
         configure?.Invoke(storageOptions);
         PostgreSqlSchema.Validate(storageOptions.Schema);
-        options.StorageFactory = () => PostgreSqlSyncStorage.Open(connectionString, storageOptions);
+        options.StorageFactory = services =>
+        {
+            storageOptions.LoggerFactory ??= services.GetService<ILoggerFactory>();
+            return PostgreSqlSyncStorage.Open(connectionString, storageOptions);
+        };
         return options;
     }
 }

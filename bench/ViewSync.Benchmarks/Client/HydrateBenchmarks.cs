@@ -144,7 +144,7 @@ public class HydrateBenchmarks
         {
             o.AllowAnyScopeForDevelopment();
             o.Mutators = TodoDb.Mutators;
-            o.StorageFactory = () => storage;
+            o.StorageFactory = _ => storage;
         });
         _app = builder.Build();
         _app.Urls.Add("http://127.0.0.1:0");

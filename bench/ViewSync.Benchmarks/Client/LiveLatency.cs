@@ -37,7 +37,7 @@ internal static class LiveLatency
         {
             o.AllowAnyScopeForDevelopment();
             o.Mutators = TodoDb.Mutators;
-            o.StorageFactory = () => storage;
+            o.StorageFactory = _ => storage;
         });
         await using var app = builder.Build();
         app.Urls.Add("http://127.0.0.1:0");

@@ -60,7 +60,7 @@ internal sealed class ThroughputServer : IAsyncDisposable
         builder.Services.AddViewSyncServer(o =>
         {
             o.Mutators = TodoDb.Mutators;
-            o.StorageFactory = static () => new InMemorySyncStorage();
+            o.StorageFactory = static _ => new InMemorySyncStorage();
             if (key is not null)
             {
                 o.ResolveScopeFromClaim("sub");

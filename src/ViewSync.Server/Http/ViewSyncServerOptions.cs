@@ -123,8 +123,11 @@ public sealed class ViewSyncServerOptions
     /// <summary>How often live connections are pinged to keep them open and detect dead peers.</summary>
     public TimeSpan LiveKeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>Creates the storage; set with <see cref="UseSqlite"/> or <see cref="UseInMemory"/>. Defaults to in-memory.</summary>
-    public Func<ISyncStorage> StorageFactory { get; set; } = static () => new InMemorySyncStorage();
+    /// <summary>
+    /// Creates the storage from the app's services (its logger factory, configuration, …); set with
+    /// <see cref="UseSqlite"/>, <see cref="UseInMemory"/> or a storage package's <c>Use…</c>. Defaults to in-memory.
+    /// </summary>
+    public Func<IServiceProvider, ISyncStorage> StorageFactory { get; set; } = static _ => new InMemorySyncStorage();
 
     /// <summary>Keeps state, log and applied ids in a SQLite file.</summary>
     /// <param name="path">The database file; created when missing.</param>
@@ -133,7 +136,7 @@ public sealed class ViewSyncServerOptions
     public ViewSyncServerOptions UseSqlite(string path, SqliteSynchronous synchronous = SqliteSynchronous.Full)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        StorageFactory = () => SqliteSyncStorage.Open(path, new SqliteSyncStorageOptions { Synchronous = synchronous });
+        StorageFactory = _ => SqliteSyncStorage.Open(path, new SqliteSyncStorageOptions { Synchronous = synchronous });
         return this;
     }
 
@@ -141,7 +144,7 @@ public sealed class ViewSyncServerOptions
     /// <returns>These options.</returns>
     public ViewSyncServerOptions UseInMemory()
     {
-        StorageFactory = static () => new InMemorySyncStorage();
+        StorageFactory = static _ => new InMemorySyncStorage();
         return this;
     }
 }

@@ -35,7 +35,7 @@ public static class ViewSyncServiceCollectionExtensions
         {
             var options = provider.GetRequiredService<IOptions<ViewSyncServerOptions>>().Value;
             var metrics = provider.GetRequiredService<ServerMetrics>();
-            var engine = new SyncEngine(options.StorageFactory(), new SyncEngineOptions
+            var engine = new SyncEngine(options.StorageFactory(provider), new SyncEngineOptions
             {
                 Mutators = options.Mutators,
                 RawApply = options.RawApply,
