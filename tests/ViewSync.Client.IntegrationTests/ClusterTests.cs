@@ -146,6 +146,46 @@ public abstract class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task A_node_killed_after_a_batchs_writes_and_before_its_commit_keeps_none_of_them_and_the_retry_applies_each_once()
+    {
+        const string Scope = "crash";
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        var adds = new[] { ("m-a", "a"), ("m-b", "b") };
+        string Batch(bool crash) => new JsonObject
+        {
+            ["mutations"] = new JsonArray(
+            [
+                .. adds.Select(add => (JsonNode)new JsonObject
+                {
+                    ["id"] = add.Item1, ["name"] = "tally.add", ["scope"] = Scope, ["args"] = new JsonObject { ["id"] = "t", ["tag"] = add.Item2 },
+                }),
+                .. crash ? [new JsonObject { ["id"] = "m-crash", ["name"] = "node.crash", ["scope"] = Scope, ["args"] = new JsonObject { ["reason"] = "mid-batch" } }] : Array.Empty<JsonNode>(),
+            ]),
+        }.ToJsonString();
+
+        // Node 1 writes both adds inside the batch's transaction, then dies before its commit: no answer comes back.
+        Assert.Null(await TryPushAsync(http, Nodes[0], Batch(crash: true)));
+        await Nodes[0].WaitForExitAsync();
+
+        // None of it is visible through another node: not in the log, not in the state.
+        Assert.Empty(await PullAllAsync(http, Nodes[1], 0, 100, Scope));
+        Assert.Empty(await SnapshotAsync(http, Nodes[1], Scope));
+
+        // The client's retry (same ids) applies each once, at the first cursors of the scope's log.
+        var results = await TryPushAsync(http, Nodes[1], Batch(crash: false));
+        Assert.NotNull(results);
+        Assert.All(results, r => Assert.True(r!["ok"]!.GetValue<bool>(), r!.ToJsonString()));
+        var log = await PullAllAsync(http, Nodes[2], 0, 100, Scope);
+        Assert.Equal(2, log.Count);
+        Assert.Equal(["a", "b"], (await SnapshotAsync(http, Nodes[2], Scope))["t"]);
+
+        // A second retry is answered from the record: still applied once.
+        var again = await TryPushAsync(http, Nodes[2], Batch(crash: false));
+        Assert.Equal(results.Select(r => r!["cursor"]!.GetValue<ulong>()), again!.Select(r => r!["cursor"]!.GetValue<ulong>()));
+        Assert.Equal(["a", "b"], (await SnapshotAsync(http, Nodes[1], Scope))["t"]);
+    }
+
     /// <summary>A SyncClient of the cluster's model on <paramref name="node"/>.</summary>
     private protected static SyncClient Client(ClusterNode node, string scope, bool live, TimeSpan? pullInterval = null) =>
         new(ClusterDb.Mutators, new SyncClientOptions
@@ -266,12 +306,12 @@ public abstract class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
         return seen;
     }
 
-    private static async Task<List<(ulong Cursor, string Id)>> PullAllAsync(HttpClient http, ClusterNode node, ulong cursor, int limit)
+    private static async Task<List<(ulong Cursor, string Id)>> PullAllAsync(HttpClient http, ClusterNode node, ulong cursor, int limit, string scope = StormScope)
     {
         var all = new List<(ulong Cursor, string Id)>();
         while (true)
         {
-            var (changes, next, hasMore) = await PullPageAsync(http, node, cursor, limit);
+            var (changes, next, hasMore) = await PullPageAsync(http, node, cursor, limit, scope);
             all.AddRange(changes);
             cursor = next;
             if (!hasMore)
@@ -281,9 +321,9 @@ public abstract class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    private static async Task<(List<(ulong Cursor, string Id)> Changes, ulong Next, bool HasMore)> PullPageAsync(HttpClient http, ClusterNode node, ulong cursor, int limit)
+    private static async Task<(List<(ulong Cursor, string Id)> Changes, ulong Next, bool HasMore)> PullPageAsync(HttpClient http, ClusterNode node, ulong cursor, int limit, string scope = StormScope)
     {
-        using var content = new StringContent($$"""{"scope":"{{StormScope}}","cursor":{{cursor}},"limit":{{limit}}}""", Encoding.UTF8, "application/json");
+        using var content = new StringContent($$"""{"scope":"{{scope}}","cursor":{{cursor}},"limit":{{limit}}}""", Encoding.UTF8, "application/json");
         using var response = await http.PostAsync(new Uri(node.SyncUrl, "pull"), content);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var page = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -297,9 +337,9 @@ public abstract class ClusterTests(ITestOutputHelper output) : IAsyncLifetime
         return (changes, next, hasMore);
     }
 
-    private static async Task<Dictionary<string, List<string>>> SnapshotAsync(HttpClient http, ClusterNode node)
+    private static async Task<Dictionary<string, List<string>>> SnapshotAsync(HttpClient http, ClusterNode node, string scope = StormScope)
     {
-        using var content = new StringContent($$"""{"scope":"{{StormScope}}"}""", Encoding.UTF8, "application/json");
+        using var content = new StringContent($$"""{"scope":"{{scope}}"}""", Encoding.UTF8, "application/json");
         using var response = await http.PostAsync(new Uri(node.SyncUrl, "snapshot"), content);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         using var snapshot = JsonDocument.Parse(await response.Content.ReadAsStringAsync());

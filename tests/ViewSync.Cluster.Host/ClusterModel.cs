@@ -21,6 +21,17 @@ public static class ClusterMutators
         var tags = tx.Tallies.Get(id)?.Tags ?? [];
         tx.Tallies.Put(new Tally(id, [.. tags, tag]));
     }
+
+    /// <summary>
+    /// Kills the node running it (SIGKILL to itself): pushed after other mutations in one batch, the node dies with
+    /// their writes made inside the batch's open transaction and its commit not yet run.
+    /// </summary>
+    [Mutator("node.crash")]
+    public static void Crash(ClusterDb.Tx tx, string reason)
+    {
+        _ = (tx, reason);
+        System.Diagnostics.Process.GetCurrentProcess().Kill();
+    }
 }
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]

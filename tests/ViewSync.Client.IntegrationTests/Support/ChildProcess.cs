@@ -127,6 +127,9 @@ internal sealed class ChildProcess : IAsyncDisposable
         await _process.WaitForExitAsync().WaitAsync(_stepTimeout);
     }
 
+    /// <summary>Waits until the child has ended on its own.</summary>
+    public Task WaitForExitAsync() => _process.WaitForExitAsync().WaitAsync(_stepTimeout);
+
     /// <summary>Asks the child to exit ("exit"), killing it if it does not within the step timeout.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -51,6 +51,13 @@ internal sealed class ClusterNode : IAsyncDisposable
         await _process.KillAsync();
     }
 
+    /// <summary>Waits until the node's process has ended on its own (e.g. it killed itself).</summary>
+    public async Task WaitForExitAsync()
+    {
+        await _process.WaitForExitAsync();
+        IsKilled = true;
+    }
+
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 }
