@@ -74,6 +74,7 @@ public sealed class SqliteSyncStorage : ISyncStorage
                 PRAGMA journal_mode = WAL;
                 PRAGMA synchronous = {(options.Synchronous == SqliteSynchronous.Full ? "FULL" : "NORMAL")};
                 PRAGMA busy_timeout = 30000;
+                PRAGMA temp_store = MEMORY; -- a savepoint's sub-journal stays in memory, not in a temp file per batch
                 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
                 CREATE TABLE IF NOT EXISTS head (id INTEGER PRIMARY KEY CHECK (id = 1), cursor INTEGER NOT NULL);
                 INSERT OR IGNORE INTO head (id, cursor) VALUES (1, 0);
