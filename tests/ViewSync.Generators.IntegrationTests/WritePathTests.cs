@@ -90,6 +90,46 @@ public sealed class WritePathTests
     }
 
     [Fact]
+    public void The_pending_count_and_the_optimistic_entities_follow_creates_confirmations_and_rejections()
+    {
+        var db = new TodoDb();
+        var seen = new List<int>();
+        using var watch = new Effect(() => seen.Add(db.Replica.PendingCount.Get()));
+        db.Todos.Create(Milk);
+        db.Todos.Create(Milk with { Id = "def", Title = "Buy eggs" });
+        db.Todos.Create(Milk with { Id = "ghi", Title = "Buy tea" });
+        Assert.Equal([0, 1, 2, 3], seen);
+        var pending = db.Replica.Pending();
+
+        // The server confirms the first two, with its own title for "abc"; "ghi" stays optimistic, replayed on top.
+        db.Replica.ApplyServerChanges(
+            [
+                new("todo", "abc", JsonSerializer.SerializeToUtf8Bytes(Milk with { Title = "Buy oat milk" }, AppJson.Default.Todo)),
+                new("todo", "def", JsonSerializer.SerializeToUtf8Bytes(Milk with { Id = "def", Title = "Buy eggs" }, AppJson.Default.Todo)),
+            ],
+            1,
+            [pending[0].Id, pending[1].Id]);
+        Assert.Equal(1, db.Replica.PendingCount.Get());
+        Assert.Equal("Buy oat milk", db.Todos.Get("abc").Get()!.Title);
+        Assert.Equal("Buy tea", db.Todos.Get("ghi").Get()!.Title);
+
+        // Rejected: rolled back to the confirmed state, where "ghi" does not exist.
+        Assert.True(db.Replica.Reject(pending[2].Id));
+        Assert.Equal(0, db.Replica.PendingCount.Get());
+        Assert.Null(db.Todos.Get("ghi").Get());
+        Assert.Equal(["abc", "def"], db.Todos.Ids());
+
+        // After the rebases emptied the optimistic entities, a new create is one again: a page without it keeps it
+        // visible, and a page that deletes "abc" (no longer optimistic) shows the server's delete.
+        db.Todos.Create(Milk with { Id = "ghi", Title = "Buy tea again" });
+        Assert.Equal(1, db.Replica.PendingCount.Get());
+        db.Replica.ApplyServerChanges([new("todo", "abc", null)], 2, []);
+        Assert.Equal(["def", "ghi"], db.Todos.Ids());
+        Assert.Equal("Buy tea again", db.Todos.Get("ghi").Get()!.Title);
+        Assert.Equal(1, seen[^1]);
+    }
+
+    [Fact]
     public async Task A_failed_save_queues_nothing_and_what_Create_returned_survives_a_restart_exactly_once()
     {
         var disk = new FailingPersistence(new MemoryPersistence());

@@ -61,7 +61,7 @@ public sealed class EntityCollection<T>
     /// <param name="value">The entity.</param>
     /// <returns>A handle to it.</returns>
     /// <exception cref="MutationRejectedException">An entity with that id already exists.</exception>
-    public Entity<T> Create(T value) => Create(Type.KeyOf(value), value);
+    public Entity<T> Create(T value) => CreateCore(Type.KeyOf(value), value);
 
     /// <summary>Creates an entity (mutation <c>{entity}.create</c>).</summary>
     /// <param name="id">Its id; it must equal the value's key.</param>
@@ -78,6 +78,11 @@ public sealed class EntityCollection<T>
             throw new ArgumentException($"The {Type.Name} has id '{key}', not '{id}'.", nameof(id));
         }
 
+        return CreateCore(id, value);
+    }
+
+    private Entity<T> CreateCore(string id, T value)
+    {
         Write("create", id, value);
         return _handles.TryGetValue(id, out var handle) ? handle : new Entity<T>(this, id);
     }
@@ -202,10 +207,20 @@ public sealed class EntityCollection<T>
             return _replica.MutateEntity(Type, kind, id, encoded, value is null ? (ReadOnlyMemory<byte>?)null : data);
         }
 
+        return WriteThroughMutator(operation, id, value);
+    }
+
+    /// <summary>
+    /// <see cref="Write"/> for a database whose own mutators replace the built-ins: arguments parsed and run like any mutation.
+    /// A method of its own so that its lambda's closure is not allocated on the built-in path (C# creates it on entry).
+    /// </summary>
+    private string WriteThroughMutator(string operation, string id, T? value)
+    {
         if (operation == "set")
         {
             operation = Reactive.Untracked(() => Exists(id)) ? "update" : "create";
         }
+
         using var args = new MutationArgsWriter();
         args.Write("id", id);
         if (value is not null)

@@ -68,8 +68,17 @@ public static class MutationIds
         string.Create(MutationIdLength, (prefix, seq), static (span, state) =>
         {
             state.prefix.AsSpan().CopyTo(span);
-            state.seq.TryFormat(span[ClientIdLength..], out _, "x16", CultureInfo.InvariantCulture);
+            // Sixteen nibbles by hand: formatting with "x16" parses the format string on every mutation.
+            var digits = span[ClientIdLength..];
+            var value = state.seq;
+            for (var i = digits.Length - 1; i >= 0; i--)
+            {
+                digits[i] = LowerHexDigits[(int)(value & 0xF)];
+                value >>= 4;
+            }
         });
+
+    private static ReadOnlySpan<char> LowerHexDigits => "0123456789abcdef";
 
     private static bool IsLowerHex(string value)
     {

@@ -57,6 +57,13 @@ public sealed class MutationQueue
     public string Push(Mutation mutation)
     {
         ArgumentNullException.ThrowIfNull(mutation);
+        _ = PushAndCount(mutation);
+        return mutation.Id;
+    }
+
+    /// <summary><see cref="Push"/> that also returns the number queued afterwards, under the same lock (the replica's write path sets its pending count from it).</summary>
+    internal int PushAndCount(Mutation mutation)
+    {
         lock (_gate)
         {
             // Room first, so the index recorded is where the mutation lands (making room may move the others).
@@ -69,9 +76,9 @@ public sealed class MutationQueue
             {
                 _items[_tail++] = mutation;
             }
-        }
 
-        return mutation.Id;
+            return _byId.Count;
+        }
     }
 
     /// <summary>Tells whether a mutation with this id is queued.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Text.Json;
 using ViewSync.Mutations;
 using ViewSync.Store;
 
@@ -19,6 +20,19 @@ internal static class JournalRecords
     {
         var start = JournalFrames.Begin(buffer, JournalRecordKind.Queued);
         MutationJson.Write(buffer, mutation, includeLocalFields: true);
+        JournalFrames.End(buffer, start);
+    }
+
+    /// <summary>
+    /// <see cref="Queued(ByteBuffer, Mutation)"/> with a writer the caller keeps for <paramref name="buffer"/> (the
+    /// same bytes): the journal appends one record per mutation, and a new writer each time is most of what it allocates.
+    /// </summary>
+    public static void Queued(ByteBuffer buffer, Utf8JsonWriter json, Mutation mutation)
+    {
+        var start = JournalFrames.Begin(buffer, JournalRecordKind.Queued);
+        json.Reset(buffer);
+        MutationJson.Write(json, mutation, includeLocalFields: true);
+        json.Flush();
         JournalFrames.End(buffer, start);
     }
 

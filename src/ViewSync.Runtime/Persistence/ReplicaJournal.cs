@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json;
 using ViewSync.Mutations;
 using ViewSync.Store;
 
@@ -24,6 +25,9 @@ internal sealed class ReplicaJournal : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _flushGate = new(1, 1);
     private readonly ByteBuffer _buffer = new(4096);
+
+    /// <summary>Writes each queued mutation's JSON into <see cref="_buffer"/> (under <see cref="_gate"/>); owns nothing to release.</summary>
+    private readonly Utf8JsonWriter _json;
     private Func<JournalCheckpoint?>? _checkpoint;
     private long _position;        // offset of the end of the log in the current file
     private long _written;         // bytes appended since opening, across compactions: what durability is counted in
@@ -37,6 +41,7 @@ internal sealed class ReplicaJournal : IAsyncDisposable
     private ReplicaJournal(IPersistence storage, JournalOptions options, TimeProvider time, long length, long liveBytes)
     {
         _storage = storage;
+        _json = new Utf8JsonWriter(_buffer);
         _options = options;
         _time = time;
         _position = length;
@@ -118,7 +123,7 @@ internal sealed class ReplicaJournal : IAsyncDisposable
         lock (_gate)
         {
             _buffer.Clear();
-            JournalRecords.Queued(_buffer, mutation);
+            JournalRecords.Queued(_buffer, _json, mutation);
             AppendBuffer();
         }
     }

@@ -44,8 +44,12 @@ public sealed partial class Replica : IAsyncDisposable
     private int _closedCompactions;
     private ulong _cursor;
 
-    /// <summary>Entities whose visible value may differ from the confirmed one because of pending mutations.</summary>
-    private HashSet<(string Entity, string Id)> _optimistic = [];
+    /// <summary>
+    /// Entities whose visible value may differ from the confirmed one because of pending mutations. One set for the
+    /// replica's lifetime, refilled by a rebase (<see cref="SetOptimistic"/>): every optimistic write adds to it, and a
+    /// set that keeps its capacity does not grow again, step by step, after each pull.
+    /// </summary>
+    private readonly HashSet<(string Entity, string Id)> _optimistic = [];
 
     /// <summary>Creates an empty replica, in memory until <see cref="OpenAsync"/>.</summary>
     /// <param name="mutators">The mutators it can apply (a generated database's <c>Mutators</c>).</param>
@@ -298,7 +302,8 @@ public sealed partial class Replica : IAsyncDisposable
             else
             {
                 // The same rules as the built-in mutators (MutatorTable), which the server runs on these arguments.
-                var exists = Store.Contains(type.Name, id);
+                // Under the gate with tracking suspended: a peek, no name checks (the collection checked them) and no subscription.
+                var exists = Store.TryPeek(type.Name, id, out _);
                 var create = kind == EntityWriteKind.Create || (kind == EntityWriteKind.Set && !exists);
                 if (create && exists)
                 {
@@ -318,13 +323,13 @@ public sealed partial class Replica : IAsyncDisposable
             ThrowIfTooLarge(mutation);
             // Recorded before it is visible: if recording fails, nothing happened.
             _journal?.AppendQueued(mutation);
-            _queue.Push(mutation);
+            var pending = _queue.PushAndCount(mutation);
             _optimistic.Add((type.Name, id));
             ReactiveRuntime.StartBatch();
             try
             {
                 Store.ApplyChecked(type.Name, id, data);
-                _pendingCount.Set(_queue.Count);
+                _pendingCount.Set(pending);
             }
             finally
             {
@@ -617,7 +622,7 @@ public sealed partial class Replica : IAsyncDisposable
         try
         {
             Store.Replace(Visible());
-            _optimistic = written;
+            SetOptimistic(written);
             _pendingCount.Set(_queue.Count);
         }
         finally
@@ -641,13 +646,20 @@ public sealed partial class Replica : IAsyncDisposable
         try
         {
             Store.ApplyChecked(writes);
-            _optimistic = touched;
+            SetOptimistic(touched);
             _pendingCount.Set(_queue.Count);
         }
         finally
         {
             ReactiveRuntime.EndBatch();
         }
+    }
+
+    /// <summary>After a rebase: the optimistic entities are now exactly <paramref name="keys"/> (the set keeps its capacity).</summary>
+    private void SetOptimistic(HashSet<(string Entity, string Id)> keys)
+    {
+        _optimistic.Clear();
+        _optimistic.UnionWith(keys);
     }
 
     /// <summary>

@@ -20,6 +20,10 @@ public sealed class MutationIdUniquenessTests
     {
         Assert.Equal("a1b2c3d4e5f60718000000000000002a", MutationIds.FromClientAndSequence("a1b2c3d4e5f60718", 42));
         Assert.Equal("a1b2c3d4e5f60718ffffffffffffffff", MutationIds.FromClientAndSequence("a1b2c3d4e5f60718", ulong.MaxValue));
+        Assert.Equal("a1b2c3d4e5f607180000000000000000", MutationIds.FromClientAndSequence("a1b2c3d4e5f60718", 0));
+        // Every nibble in its place, most significant first (the digits are written by hand, not by "x16").
+        Assert.Equal("a1b2c3d4e5f607180123456789abcdef", MutationIds.FromClientAndSequence("a1b2c3d4e5f60718", 0x0123456789ABCDEF));
+        Assert.Equal("a1b2c3d4e5f60718fedcba9876543210", MutationIds.FromClientAndSequence("a1b2c3d4e5f60718", 0xFEDCBA9876543210));
 
         // A client id given by hand is hashed to 64 bits: still the protocol's format, still distinct per client.
         var named = MutationIds.FromClientAndSequence("old-client-7", 1);
