@@ -78,10 +78,19 @@ internal sealed class AuthenticatedServer : IAsyncDisposable
             return Task.CompletedTask;
         });
         _requests.Enqueue(seen);
-        await next(context);
-        if (seen.Status == 0)
+        try
         {
-            seen.Status = context.Response.StatusCode;
+            await next(context);
+        }
+        finally
+        {
+            seen.AbortedByClient = context.RequestAborted.IsCancellationRequested;
+            if (seen.Status == 0)
+            {
+                seen.Status = context.Response.StatusCode;
+            }
+
+            seen.IsDone = true;
         }
     }
 

@@ -18,6 +18,12 @@ internal sealed class SeenRequest(string path, string query, string? authorizati
         set => Volatile.Write(ref _status, value);
     }
 
+    /// <summary>Whether the client went away before the answer was complete (a stopping client cancels what it has in flight).</summary>
+    public bool AbortedByClient { get; set; }
+
+    /// <summary>Whether the server has finished with it.</summary>
+    public bool IsDone { get; set; }
+
     public bool IsLive => Path.StartsWith("/_live", StringComparison.Ordinal);
 
     public override string ToString() => $"{Path}{Query} {Status} {(Authorization is null ? "(no credentials)" : "Bearer …")}";
