@@ -49,7 +49,8 @@ public sealed class Computed<T> : ReactiveNode, IReadOnlySignal<T>
     /// <exception cref="InvalidOperationException">The computed read itself while computing (a cycle); the message names it.</exception>
     public T Get()
     {
-        if (ReactiveRuntime.Gate.IsHeldByCurrentThread)
+        // No observer on any thread means none on this one: an untracked read.
+        if (ReactiveRuntime.Observer is not null && ReactiveRuntime.Gate.IsHeldByCurrentThread)
         {
             // Inside the graph on this thread (an effect, a computed or a batch): the lock is ours already.
             ThrowIfRunning();

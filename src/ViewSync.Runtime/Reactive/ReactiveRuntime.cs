@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+
 namespace ViewSync;
 
 /// <summary>
@@ -155,15 +158,20 @@ internal static class ReactiveRuntime
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void ThrowIfEndlessLoop(ReactiveNode written)
     {
         if (s_flushRound > MaxFlushRounds)
         {
-            throw new InvalidOperationException(
-                $"Cycle detected: effects kept writing {written.DisplayName} and re-triggering each other for {MaxFlushRounds} rounds. " +
-                "An effect must not write a signal that it (or an effect it triggers) reads; derive the value with a Computed instead.");
+            ThrowEndlessLoop(written);
         }
     }
+
+    [DoesNotReturn]
+    private static void ThrowEndlessLoop(ReactiveNode written) =>
+        throw new InvalidOperationException(
+            $"Cycle detected: effects kept writing {written.DisplayName} and re-triggering each other for {MaxFlushRounds} rounds. " +
+            "An effect must not write a signal that it (or an effect it triggers) reads; derive the value with a Computed instead.");
 
     /// <summary>True when one of the observer's sources has a version the observer has not seen.</summary>
     internal static bool NeedsToRecompute(ReactiveNode target)
