@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
 namespace ViewSync;
@@ -55,7 +57,12 @@ public sealed class Computed<T> : ReactiveNode, IReadOnlySignal<T>
             // Inside the graph on this thread (an effect, a computed or a batch): the lock is ours already.
             ThrowIfRunning();
             var link = ReactiveRuntime.Track(this);
-            Refresh();
+            if ((Flags & (NodeFlags.Outdated | NodeFlags.Tracking)) != NodeFlags.Tracking)
+            {
+                // Subscribed and not marked since (Refresh's first check, without the call): no source changed.
+                Refresh();
+            }
+
             if (link is not null)
             {
                 link.Version = Version;
@@ -143,7 +150,10 @@ public sealed class Computed<T> : ReactiveNode, IReadOnlySignal<T>
         }
 
         var observer = ReactiveRuntime.Observer;
-        RunningParent = observer;
+        if (observer is not null)
+        {
+            RunningParent = observer; // only stored when there is one: a null needs no write barrier
+        }
         ReactiveRuntime.PrepareSources(this);
         ReactiveRuntime.Observer = this;
         try
@@ -164,7 +174,7 @@ public sealed class Computed<T> : ReactiveNode, IReadOnlySignal<T>
         }
         finally
         {
-            ReactiveRuntime.Observer = observer;
+            ReactiveRuntime.RestoreObserver(observer);
             RunningParent = null;
             ReactiveRuntime.CleanupSources(this);
             Flags &= ~NodeFlags.Running;
@@ -238,13 +248,18 @@ public sealed class Computed<T> : ReactiveNode, IReadOnlySignal<T>
 
     private bool AreEqual(T a, T b) => _comparer is null ? EqualityComparer<T>.Default.Equals(a, b) : _comparer.Equals(a, b);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ThrowIfRunning()
     {
         if ((Flags & NodeFlags.Running) != 0)
         {
-            throw new InvalidOperationException(
-                $"Cycle detected: {ReactiveRuntime.DescribeCycle(this)}. A computed cannot depend on its own value; " +
-                "break the cycle, or read the other side with Peek() if the dependency is not needed.");
+            ThrowCycle();
         }
     }
+
+    [DoesNotReturn]
+    private void ThrowCycle() =>
+        throw new InvalidOperationException(
+            $"Cycle detected: {ReactiveRuntime.DescribeCycle(this)}. A computed cannot depend on its own value; " +
+            "break the cycle, or read the other side with Peek() if the dependency is not needed.");
 }

@@ -74,9 +74,22 @@ public sealed class Effect : ReactiveNode, IDisposable
 
     private Effect(SynchronizationContext? context, string? name, Action<Exception>? onError)
     {
-        _context = context;
-        _name = name;
-        _onError = onError;
+        // Fields start null: storing only what is set spares the GC write barriers when creating many effects.
+        if (context is not null)
+        {
+            _context = context;
+        }
+
+        if (name is not null)
+        {
+            _name = name;
+        }
+
+        if (onError is not null)
+        {
+            _onError = onError;
+        }
+
         Flags = NodeFlags.Tracking;
     }
 
@@ -195,7 +208,10 @@ public sealed class Effect : ReactiveNode, IDisposable
         ReactiveRuntime.PrepareSources(this);
         var observer = ReactiveRuntime.Observer;
         var owner = ReactiveRuntime.Owner;
-        RunningParent = observer;
+        if (observer is not null)
+        {
+            RunningParent = observer; // only stored when there is one: a null needs no write barrier
+        }
         ReactiveRuntime.Observer = this;
         ReactiveRuntime.Owner = this;
         try
@@ -218,8 +234,8 @@ public sealed class Effect : ReactiveNode, IDisposable
         }
         finally
         {
-            ReactiveRuntime.Observer = observer;
-            ReactiveRuntime.Owner = owner;
+            ReactiveRuntime.RestoreObserver(observer);
+            ReactiveRuntime.RestoreOwner(owner);
             RunningParent = null;
             ReactiveRuntime.CleanupSources(this);
             Flags &= ~NodeFlags.Running;

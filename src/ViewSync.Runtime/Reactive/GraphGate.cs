@@ -8,7 +8,7 @@ namespace ViewSync;
 /// </summary>
 /// <remarks>
 /// <para><b>Biased mode.</b> After a number of consecutive entries by one thread with no other thread entering
-/// in between, that thread becomes the gate's <em>bias</em> thread, through a fresh <see cref="BiasSlot"/>. It enters
+/// in between, that thread becomes the gate's <em>bias</em> thread, through its own <see cref="BiasSlot"/>. It enters
 /// by setting the slot's <see cref="BiasSlot.Inside"/> flag (which only it writes) and then checking that the slot
 /// was not revoked; it leaves by clearing the flag. That is Dekker's protocol with one side made cheap: the store and
 /// the load may be reordered by the processor, so a thread that takes the bias away (any other thread that enters)
@@ -39,6 +39,10 @@ internal sealed class GraphGate
     /// <summary>This thread's managed id, cached: <see cref="Environment.CurrentManagedThreadId"/> costs several times a thread-static read.</summary>
     [ThreadStatic]
     private static int t_threadId;
+
+    /// <summary>This thread's bias slot, reused by each grant of the gate it belongs to.</summary>
+    [ThreadStatic]
+    private static BiasSlot? t_slot;
 
     private readonly object _sleep = new();
 
@@ -224,7 +228,7 @@ internal sealed class GraphGate
         {
             // Granted as the hold ends, so the holder's own re-entries stay in normal mode: its next entry is biased.
             _streak = 0;
-            Volatile.Write(ref _biasSlot, new BiasSlot(_lastOwner));
+            Volatile.Write(ref _biasSlot, SlotForThisThread());
         }
 
         Volatile.Write(ref _owner, 0);
@@ -232,6 +236,24 @@ internal sealed class GraphGate
         {
             WakeSleeper();
         }
+    }
+
+    /// <summary>The calling thread's slot for this gate, reset for a new grant (allocated once per thread and gate).</summary>
+    /// <remarks>
+    /// Reuse is safe: only the thread itself grants its slot (a grant happens as its own normal hold ends, so it is not
+    /// in the biased path then), and a revoker that set <see cref="BiasSlot.Revoked"/> held the gate and left before.
+    /// </remarks>
+    private BiasSlot SlotForThisThread()
+    {
+        var slot = t_slot;
+        if (slot is null || slot.Gate != this)
+        {
+            slot = t_slot = new BiasSlot(this, CurrentThreadId);
+        }
+
+        slot.Inside = 0;
+        slot.Revoked = 0;
+        return slot;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -274,17 +296,19 @@ internal sealed class GraphGate
 
     /// <summary>One grant of the bias to one thread. Only that thread writes <see cref="Inside"/>; a revocation is final.</summary>
     /// <remarks>
-    /// A fresh slot per grant means a thread acting on a stale view of an old bias only ever writes its own old slot,
-    /// never the flag of the thread that holds the bias now.
+    /// One slot per thread means a thread acting on a stale view of an old bias only ever writes its own slot, never
+    /// the flag of the thread that holds the bias now.
     /// </remarks>
-    internal sealed class BiasSlot(int threadId)
+    internal sealed class BiasSlot(GraphGate gate, int threadId)
     {
+        public readonly GraphGate Gate = gate;
+
         public readonly int ThreadId = threadId;
 
         /// <summary>1 while the bias thread holds the gate through this slot (or is checking whether it may).</summary>
         public int Inside;
 
-        /// <summary>1 once withdrawn; never reset.</summary>
+        /// <summary>1 once withdrawn; reset only when the same thread is granted the bias again.</summary>
         public int Revoked;
     }
 

@@ -39,6 +39,34 @@ internal static class ReactiveRuntime
 
     internal static void StartBatch() => s_batchDepth++;
 
+    /// <summary>Puts back the observer a run replaced; a literal null when there was none, which needs no GC write barrier.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void RestoreObserver(ReactiveNode? observer)
+    {
+        if (observer is null)
+        {
+            Observer = null;
+        }
+        else
+        {
+            Observer = observer;
+        }
+    }
+
+    /// <summary>Puts back the owner a run replaced (see <see cref="RestoreObserver"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void RestoreOwner(Effect? owner)
+    {
+        if (owner is null)
+        {
+            Owner = null;
+        }
+        else
+        {
+            Owner = owner;
+        }
+    }
+
     /// <summary>Stops recording reads until disposed: for internal reads that must not subscribe the caller's observer.</summary>
     internal static TrackingSuspension SuspendTracking() => new(Observer);
 

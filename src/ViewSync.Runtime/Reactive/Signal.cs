@@ -32,13 +32,24 @@ public sealed class Signal<T> : ReactiveNode, IReadOnlySignal<T>
     /// <inheritdoc />
     public T Get()
     {
-        if (ReactiveRuntime.Observer is null && ReactiveValue<T>.ReadsAreAtomic)
+        var observer = ReactiveRuntime.Observer;
+        if (ReactiveValue<T>.ReadsAreAtomic)
         {
-            // No computed or effect is running on any thread, so none on this one: an untracked read, one load.
-            return _value;
+            if (observer is null)
+            {
+                // No computed or effect is running on any thread, so none on this one: an untracked read, one load.
+                return _value;
+            }
+
+            if (observer.SourcesTail is { } tail && tail.Source == this)
+            {
+                // The running observer read this signal just before: nothing to record. (On a thread that is not the
+                // observer's, this is an untracked read, which is what that thread needs too: nothing is written.)
+                return _value;
+            }
         }
 
-        if (ReactiveRuntime.Observer is not null && ReactiveRuntime.Gate.IsHeldByCurrentThread)
+        if (observer is not null && ReactiveRuntime.Gate.IsHeldByCurrentThread)
         {
             // Inside the graph on this thread (an effect, a computed or a batch): the lock is ours already.
             var link = ReactiveRuntime.Track(this);
