@@ -142,6 +142,14 @@ public sealed class Computed<T> : ReactiveNode, IReadOnlySignal<T>
             return true;
         }
 
+        Recompute();
+        return true;
+    }
+
+    /// <summary>Runs the function and records what it read; kept apart so the checks above run without its exception frame.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Recompute()
+    {
         if (_currentAt != -1)
         {
             // Readers without the lock must stop trusting the value before it changes.
@@ -154,6 +162,7 @@ public sealed class Computed<T> : ReactiveNode, IReadOnlySignal<T>
         {
             RunningParent = observer; // only stored when there is one: a null needs no write barrier
         }
+
         ReactiveRuntime.PrepareSources(this);
         ReactiveRuntime.Observer = this;
         try
@@ -179,8 +188,6 @@ public sealed class Computed<T> : ReactiveNode, IReadOnlySignal<T>
             ReactiveRuntime.CleanupSources(this);
             Flags &= ~NodeFlags.Running;
         }
-
-        return true;
     }
 
     internal override void Notify()

@@ -204,7 +204,7 @@ public sealed class Effect : ReactiveNode, IDisposable
 
         // The batch starts before the cleanups: what they write is seen after this run, not in the middle of it.
         ReactiveRuntime.StartBatch();
-        var error = RunCleanups();
+        var error = _firstChild is null && _cleanup is null ? null : RunCleanups();
         ReactiveRuntime.PrepareSources(this);
         var observer = ReactiveRuntime.Observer;
         var owner = ReactiveRuntime.Owner;
@@ -212,6 +212,7 @@ public sealed class Effect : ReactiveNode, IDisposable
         {
             RunningParent = observer; // only stored when there is one: a null needs no write barrier
         }
+
         ReactiveRuntime.Observer = this;
         ReactiveRuntime.Owner = this;
         try

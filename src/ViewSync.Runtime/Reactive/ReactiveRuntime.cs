@@ -89,6 +89,7 @@ internal static class ReactiveRuntime
     /// effect does escapes the flush: its errors are reported (see <see cref="Effect.ReportError"/>), so
     /// every other queued effect still runs and the write that started the flush never throws for it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void EndBatch()
     {
         if (s_batchDepth > 1)
@@ -97,6 +98,12 @@ internal static class ReactiveRuntime
             return;
         }
 
+        EndOutermostBatch();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void EndOutermostBatch()
+    {
         if (s_queueHead == s_queueCount)
         {
             // Nothing to run: the common end of a write whose effects are posted elsewhere or already ran.
