@@ -50,10 +50,10 @@ public abstract class ReactiveNode
     {
         if (Targets != link && link.PrevTarget is null)
         {
-            link.NextTarget = Targets;
-            if (Targets is not null)
+            if (Targets is { } head)
             {
-                Targets.PrevTarget = link;
+                link.NextTarget = head;
+                head.PrevTarget = link;
             }
 
             Targets = link;

@@ -318,11 +318,16 @@ internal static class ReactiveRuntime
     /// <summary>Puts <paramref name="link"/> into the observer's list after <paramref name="after"/> (first when null).</summary>
     private static void InsertAfter(ReactiveNode observer, DependencyLink? after, DependencyLink link)
     {
+        // The link's own pointers are null here (new, freed or unlinked): store only non-null ones, which spares write barriers.
         var next = after is null ? observer.Sources : after.NextSource;
-        link.PrevSource = after;
-        link.NextSource = next;
+        if (after is not null)
+        {
+            link.PrevSource = after;
+        }
+
         if (next is not null)
         {
+            link.NextSource = next;
             next.PrevSource = link;
         }
 
