@@ -1,3 +1,5 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
 namespace ViewSync;
@@ -49,12 +51,18 @@ public sealed class Computed<T> : ReactiveNode, IReadOnlySignal<T>
     /// <exception cref="InvalidOperationException">The computed read itself while computing (a cycle); the message names it.</exception>
     public T Get()
     {
-        if (ReactiveRuntime.Gate.IsHeldByCurrentThread)
+        // No observer on any thread means none on this one: an untracked read.
+        if (ReactiveRuntime.Observer is not null && ReactiveRuntime.Gate.IsHeldByCurrentThread)
         {
             // Inside the graph on this thread (an effect, a computed or a batch): the lock is ours already.
             ThrowIfRunning();
             var link = ReactiveRuntime.Track(this);
-            Refresh();
+            if ((Flags & (NodeFlags.Outdated | NodeFlags.Tracking)) != NodeFlags.Tracking)
+            {
+                // Subscribed and not marked since (Refresh's first check, without the call): no source changed.
+                Refresh();
+            }
+
             if (link is not null)
             {
                 link.Version = Version;
@@ -134,6 +142,14 @@ public sealed class Computed<T> : ReactiveNode, IReadOnlySignal<T>
             return true;
         }
 
+        Recompute();
+        return true;
+    }
+
+    /// <summary>Runs the function and records what it read; kept apart so the checks above run without its exception frame.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void Recompute()
+    {
         if (_currentAt != -1)
         {
             // Readers without the lock must stop trusting the value before it changes.
@@ -142,7 +158,11 @@ public sealed class Computed<T> : ReactiveNode, IReadOnlySignal<T>
         }
 
         var observer = ReactiveRuntime.Observer;
-        RunningParent = observer;
+        if (observer is not null)
+        {
+            RunningParent = observer; // only stored when there is one: a null needs no write barrier
+        }
+
         ReactiveRuntime.PrepareSources(this);
         ReactiveRuntime.Observer = this;
         try
@@ -163,13 +183,11 @@ public sealed class Computed<T> : ReactiveNode, IReadOnlySignal<T>
         }
         finally
         {
-            ReactiveRuntime.Observer = observer;
+            ReactiveRuntime.RestoreObserver(observer);
             RunningParent = null;
             ReactiveRuntime.CleanupSources(this);
             Flags &= ~NodeFlags.Running;
         }
-
-        return true;
     }
 
     internal override void Notify()
@@ -237,13 +255,18 @@ public sealed class Computed<T> : ReactiveNode, IReadOnlySignal<T>
 
     private bool AreEqual(T a, T b) => _comparer is null ? EqualityComparer<T>.Default.Equals(a, b) : _comparer.Equals(a, b);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ThrowIfRunning()
     {
         if ((Flags & NodeFlags.Running) != 0)
         {
-            throw new InvalidOperationException(
-                $"Cycle detected: {ReactiveRuntime.DescribeCycle(this)}. A computed cannot depend on its own value; " +
-                "break the cycle, or read the other side with Peek() if the dependency is not needed.");
+            ThrowCycle();
         }
     }
+
+    [DoesNotReturn]
+    private void ThrowCycle() =>
+        throw new InvalidOperationException(
+            $"Cycle detected: {ReactiveRuntime.DescribeCycle(this)}. A computed cannot depend on its own value; " +
+            "break the cycle, or read the other side with Peek() if the dependency is not needed.");
 }

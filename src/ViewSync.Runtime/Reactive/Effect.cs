@@ -74,9 +74,22 @@ public sealed class Effect : ReactiveNode, IDisposable
 
     private Effect(SynchronizationContext? context, string? name, Action<Exception>? onError)
     {
-        _context = context;
-        _name = name;
-        _onError = onError;
+        // Fields start null: storing only what is set spares the GC write barriers when creating many effects.
+        if (context is not null)
+        {
+            _context = context;
+        }
+
+        if (name is not null)
+        {
+            _name = name;
+        }
+
+        if (onError is not null)
+        {
+            _onError = onError;
+        }
+
         Flags = NodeFlags.Tracking;
     }
 
@@ -191,11 +204,15 @@ public sealed class Effect : ReactiveNode, IDisposable
 
         // The batch starts before the cleanups: what they write is seen after this run, not in the middle of it.
         ReactiveRuntime.StartBatch();
-        var error = RunCleanups();
+        var error = _firstChild is null && _cleanup is null ? null : RunCleanups();
         ReactiveRuntime.PrepareSources(this);
         var observer = ReactiveRuntime.Observer;
         var owner = ReactiveRuntime.Owner;
-        RunningParent = observer;
+        if (observer is not null)
+        {
+            RunningParent = observer; // only stored when there is one: a null needs no write barrier
+        }
+
         ReactiveRuntime.Observer = this;
         ReactiveRuntime.Owner = this;
         try
@@ -218,8 +235,8 @@ public sealed class Effect : ReactiveNode, IDisposable
         }
         finally
         {
-            ReactiveRuntime.Observer = observer;
-            ReactiveRuntime.Owner = owner;
+            ReactiveRuntime.RestoreObserver(observer);
+            ReactiveRuntime.RestoreOwner(owner);
             RunningParent = null;
             ReactiveRuntime.CleanupSources(this);
             Flags &= ~NodeFlags.Running;

@@ -11,7 +11,9 @@ namespace ViewSync;
 /// <para><b>Threading.</b> Any thread may read and write. The whole graph is guarded by one
 /// re-entrant lock, held for the duration of a read, a write and the effects that the write runs,
 /// so concurrent writes are serialised: none is lost, and an effect never runs on two threads at
-/// once. Effects run on the thread that completed the write, unless the effect was created with a
+/// once. The lock is biased towards the thread that uses it (usually the UI thread): while no other thread
+/// touches the graph, that thread enters and leaves without atomic instructions; the first write from another
+/// thread (a sync loop on the pool) withdraws the bias at a cost of microseconds. Effects run on the thread that completed the write, unless the effect was created with a
 /// <see cref="SynchronizationContext"/>, in which case its runs happen there (inline when the write is
 /// made on that context's thread, posted otherwise) (that is how UI
 /// apps receive changes made by the sync loop on their UI thread). Because the lock is held while

@@ -21,13 +21,14 @@ public abstract class ReactiveNode
     /// <summary>Head of the list of subscribed observers.</summary>
     internal DependencyLink? Targets;
 
-    /// <summary>The link from this source to the observer that is running now, for O(1) "already read?" checks.</summary>
-    internal DependencyLink? CurrentLink;
 
     // ---- As an observer (computed, effect) ----
 
-    /// <summary>Head of the list of sources (the tail while the node is running).</summary>
+    /// <summary>Head of the list of sources, in the order the last run read them.</summary>
     internal DependencyLink? Sources;
+
+    /// <summary>While the node runs: the last link confirmed by this run (null before its first read); links after it are unconfirmed.</summary>
+    internal DependencyLink? SourcesTail;
 
     internal NodeFlags Flags;
 
@@ -49,10 +50,10 @@ public abstract class ReactiveNode
     {
         if (Targets != link && link.PrevTarget is null)
         {
-            link.NextTarget = Targets;
-            if (Targets is not null)
+            if (Targets is { } head)
             {
-                Targets.PrevTarget = link;
+                link.NextTarget = head;
+                head.PrevTarget = link;
             }
 
             Targets = link;

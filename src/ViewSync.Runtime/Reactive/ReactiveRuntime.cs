@@ -1,3 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+
 namespace ViewSync;
 
 /// <summary>
@@ -36,6 +39,34 @@ internal static class ReactiveRuntime
 
     internal static void StartBatch() => s_batchDepth++;
 
+    /// <summary>Puts back the observer a run replaced; a literal null when there was none, which needs no GC write barrier.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void RestoreObserver(ReactiveNode? observer)
+    {
+        if (observer is null)
+        {
+            Observer = null;
+        }
+        else
+        {
+            Observer = observer;
+        }
+    }
+
+    /// <summary>Puts back the owner a run replaced (see <see cref="RestoreObserver"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void RestoreOwner(Effect? owner)
+    {
+        if (owner is null)
+        {
+            Owner = null;
+        }
+        else
+        {
+            Owner = owner;
+        }
+    }
+
     /// <summary>Stops recording reads until disposed: for internal reads that must not subscribe the caller's observer.</summary>
     internal static TrackingSuspension SuspendTracking() => new(Observer);
 
@@ -58,6 +89,7 @@ internal static class ReactiveRuntime
     /// effect does escapes the flush: its errors are reported (see <see cref="Effect.ReportError"/>), so
     /// every other queued effect still runs and the write that started the flush never throws for it.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void EndBatch()
     {
         if (s_batchDepth > 1)
@@ -66,6 +98,12 @@ internal static class ReactiveRuntime
             return;
         }
 
+        EndOutermostBatch();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void EndOutermostBatch()
+    {
         if (s_queueHead == s_queueCount)
         {
             // Nothing to run: the common end of a write whose effects are posted elsewhere or already ran.
@@ -155,15 +193,20 @@ internal static class ReactiveRuntime
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void ThrowIfEndlessLoop(ReactiveNode written)
     {
         if (s_flushRound > MaxFlushRounds)
         {
-            throw new InvalidOperationException(
-                $"Cycle detected: effects kept writing {written.DisplayName} and re-triggering each other for {MaxFlushRounds} rounds. " +
-                "An effect must not write a signal that it (or an effect it triggers) reads; derive the value with a Computed instead.");
+            ThrowEndlessLoop(written);
         }
     }
+
+    [DoesNotReturn]
+    private static void ThrowEndlessLoop(ReactiveNode written) =>
+        throw new InvalidOperationException(
+            $"Cycle detected: effects kept writing {written.DisplayName} and re-triggering each other for {MaxFlushRounds} rounds. " +
+            "An effect must not write a signal that it (or an effect it triggers) reads; derive the value with a Computed instead.");
 
     /// <summary>True when one of the observer's sources has a version the observer has not seen.</summary>
     internal static bool NeedsToRecompute(ReactiveNode target)
@@ -180,7 +223,17 @@ internal static class ReactiveRuntime
         return false;
     }
 
-    /// <summary>Records that the running observer read <paramref name="source"/>, reusing the link from its last run.</summary>
+    /// <summary>How far <see cref="Track"/> looks, before and after the cursor, for a link read out of order.</summary>
+    /// <remarks>Beyond it a read out of order gets a duplicate link, which is harmless: it is notified and checked like the other.</remarks>
+    private const int MaxLinkSearch = 16;
+
+    /// <summary>
+    /// Records that the running observer read <paramref name="source"/>, reusing its links from the last run: reads
+    /// in the same order as last time only move the observer's cursor (<see cref="ReactiveNode.SourcesTail"/>).
+    /// Returns the link whose version the caller records, or null when nothing is tracked or this run read the
+    /// source already.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static DependencyLink? Track(ReactiveNode source)
     {
         var observer = Observer;
@@ -189,109 +242,142 @@ internal static class ReactiveRuntime
             return null;
         }
 
-        var link = source.CurrentLink;
-        if (link is null || link.Target != observer)
+        var tail = observer.SourcesTail;
+        if (tail is not null && tail.Source == source)
         {
-            // A new source: append it to the observer's list (Sources is the tail while running).
-            var rollback = link;
-            link = NewLink(source, observer);
-            link.PrevSource = observer.Sources;
-            link.Rollback = rollback;
-            if (observer.Sources is not null)
-            {
-                observer.Sources.NextSource = link;
-            }
-
-            observer.Sources = link;
-            source.CurrentLink = link;
-            if ((observer.Flags & NodeFlags.Tracking) != 0)
-            {
-                source.Subscribe(link);
-            }
-
-            return link;
+            return null; // read again right away
         }
 
-        if (link.Version == DependencyLink.Unused)
+        var next = tail is null ? observer.Sources : tail.NextSource;
+        if (next is not null && next.Source == source)
         {
-            // Read again in this run: keep the link and move it to the tail so the list stays in read order.
-            link.Version = 0;
-            if (link.NextSource is not null)
-            {
-                link.NextSource.PrevSource = link.PrevSource;
-                if (link.PrevSource is not null)
-                {
-                    link.PrevSource.NextSource = link.NextSource;
-                }
-
-                link.PrevSource = observer.Sources;
-                link.NextSource = null;
-                observer.Sources!.NextSource = link;
-                observer.Sources = link;
-            }
-
-            return link;
+            observer.SourcesTail = next; // the same source as in the last run, in the same place
+            return next;
         }
 
-        // Already read earlier in this same run.
-        return null;
+        return TrackOutOfOrder(observer, source, tail, next);
     }
 
-    /// <summary>Before a run: mark every link unused and point each source at its link.</summary>
-    internal static void PrepareSources(ReactiveNode target)
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static DependencyLink? TrackOutOfOrder(ReactiveNode observer, ReactiveNode source, DependencyLink? tail, DependencyLink? next)
     {
-        for (var link = target.Sources; link is not null; link = link.NextSource)
+        // Read earlier in this run?
+        var searched = 0;
+        for (var link = tail; link is not null && searched < MaxLinkSearch; link = link.PrevSource, searched++)
         {
-            var rollback = link.Source.CurrentLink;
-            if (rollback is not null)
+            if (link.Source == source)
             {
-                link.Rollback = rollback;
+                return null;
             }
+        }
 
-            link.Source.CurrentLink = link;
-            link.Version = DependencyLink.Unused;
-            if (link.NextSource is null)
+        // Read in the last run, later than now? Move its link to the cursor.
+        searched = 0;
+        for (var link = next?.NextSource; link is not null && searched < MaxLinkSearch; link = link.NextSource, searched++)
+        {
+            if (link.Source == source)
             {
-                target.Sources = link;
-                break;
+                Unlink(observer, link);
+                InsertAfter(observer, tail, link);
+                observer.SourcesTail = link;
+                return link;
             }
+        }
+
+        var created = NewLink(source, observer);
+        InsertAfter(observer, tail, created);
+        observer.SourcesTail = created;
+        if ((observer.Flags & NodeFlags.Tracking) != 0)
+        {
+            source.Subscribe(created);
+        }
+
+        return created;
+    }
+
+    /// <summary>Takes <paramref name="link"/> out of its observer's list of sources.</summary>
+    private static void Unlink(ReactiveNode observer, DependencyLink link)
+    {
+        if (link.PrevSource is not null)
+        {
+            link.PrevSource.NextSource = link.NextSource;
+        }
+        else
+        {
+            observer.Sources = link.NextSource;
+        }
+
+        if (link.NextSource is not null)
+        {
+            link.NextSource.PrevSource = link.PrevSource;
+        }
+
+        link.PrevSource = link.NextSource = null;
+    }
+
+    /// <summary>Puts <paramref name="link"/> into the observer's list after <paramref name="after"/> (first when null).</summary>
+    private static void InsertAfter(ReactiveNode observer, DependencyLink? after, DependencyLink link)
+    {
+        // The link's own pointers are null here (new, freed or unlinked): store only non-null ones, which spares write barriers.
+        var next = after is null ? observer.Sources : after.NextSource;
+        if (after is not null)
+        {
+            link.PrevSource = after;
+        }
+
+        if (next is not null)
+        {
+            link.NextSource = next;
+            next.PrevSource = link;
+        }
+
+        if (after is null)
+        {
+            observer.Sources = link;
+        }
+        else
+        {
+            after.NextSource = link;
         }
     }
 
-    /// <summary>After a run: drop links that were not read again and restore the sources' pointers.</summary>
+    /// <summary>Before a run: the cursor goes back to the start; every link is unconfirmed until read again.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void PrepareSources(ReactiveNode target) => target.SourcesTail = null;
+
+    /// <summary>After a run: drop the links past the cursor (sources the run did not read again).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void CleanupSources(ReactiveNode target)
     {
-        var link = target.Sources;
-        DependencyLink? head = null;
-        while (link is not null)
+        var tail = target.SourcesTail;
+        var stale = tail is null ? target.Sources : tail.NextSource;
+        if (stale is not null)
         {
-            var prev = link.PrevSource;
-            link.Source.CurrentLink = link.Rollback;
-            link.Rollback = null;
-            if (link.Version == DependencyLink.Unused)
-            {
-                link.Source.Unsubscribe(link);
-                if (prev is not null)
-                {
-                    prev.NextSource = link.NextSource;
-                }
-
-                if (link.NextSource is not null)
-                {
-                    link.NextSource.PrevSource = prev;
-                }
-
-                FreeLink(link);
-            }
-            else
-            {
-                head = link;
-            }
-
-            link = prev;
+            DropFrom(target, tail, stale);
         }
 
-        target.Sources = head;
+        target.SourcesTail = null;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void DropFrom(ReactiveNode target, DependencyLink? tail, DependencyLink stale)
+    {
+        if (tail is null)
+        {
+            target.Sources = null;
+        }
+        else
+        {
+            tail.NextSource = null;
+        }
+
+        for (var link = stale; link is not null;)
+        {
+            var next = link.NextSource;
+            link.Source.Unsubscribe(link);
+            FreeLink(link);
+            link = next;
+        }
     }
 
     /// <summary>Unsubscribes an observer from all its sources, e.g. when an effect is disposed.</summary>
@@ -328,7 +414,7 @@ internal static class ReactiveRuntime
     {
         link.Source = null!;
         link.Target = null!;
-        link.PrevSource = link.PrevTarget = link.NextTarget = link.Rollback = null;
+        link.PrevSource = link.PrevTarget = link.NextTarget = null;
         link.Version = 0;
         if (s_freeLinkCount >= MaxFreeLinks)
         {

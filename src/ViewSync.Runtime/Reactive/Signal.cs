@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace ViewSync;
 
 /// <summary>A reactive value that is set from outside the graph.</summary>
@@ -30,7 +32,24 @@ public sealed class Signal<T> : ReactiveNode, IReadOnlySignal<T>
     /// <inheritdoc />
     public T Get()
     {
-        if (ReactiveRuntime.Gate.IsHeldByCurrentThread)
+        var observer = ReactiveRuntime.Observer;
+        if (ReactiveValue<T>.ReadsAreAtomic)
+        {
+            if (observer is null)
+            {
+                // No computed or effect is running on any thread, so none on this one: an untracked read, one load.
+                return _value;
+            }
+
+            if (observer.SourcesTail is { } tail && tail.Source == this)
+            {
+                // The running observer read this signal just before: nothing to record. (On a thread that is not the
+                // observer's, this is an untracked read, which is what that thread needs too: nothing is written.)
+                return _value;
+            }
+        }
+
+        if (observer is not null && ReactiveRuntime.Gate.IsHeldByCurrentThread)
         {
             // Inside the graph on this thread (an effect, a computed or a batch): the lock is ours already.
             var link = ReactiveRuntime.Track(this);
@@ -42,7 +61,7 @@ public sealed class Signal<T> : ReactiveNode, IReadOnlySignal<T>
             return _value;
         }
 
-        // Outside the graph no observer runs on this thread, so the read is untracked.
+        // No observer runs on this thread (it is outside the graph, or inside without one): the read is untracked.
         return Peek();
     }
 
@@ -88,6 +107,7 @@ public sealed class Signal<T> : ReactiveNode, IReadOnlySignal<T>
     /// <returns>The value's text.</returns>
     public override string ToString() => Peek()?.ToString() ?? string.Empty;
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void SetLocked(T value)
     {
         if (_comparer is null ? EqualityComparer<T>.Default.Equals(_value, value) : _comparer.Equals(_value, value))
@@ -99,11 +119,17 @@ public sealed class Signal<T> : ReactiveNode, IReadOnlySignal<T>
         _value = value;
         Version++;
         ReactiveRuntime.GlobalVersion++;
-        if (Targets is null)
+        if (Targets is not null)
         {
-            return; // nobody to notify: computeds that read it unsubscribed see the new global version
+            NotifyTargets();
         }
 
+        // Without targets nobody is notified: computeds that read it unsubscribed see the new global version.
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void NotifyTargets()
+    {
         ReactiveRuntime.StartBatch();
         try
         {

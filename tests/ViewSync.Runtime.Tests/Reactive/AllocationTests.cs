@@ -1,6 +1,14 @@
 
 namespace ViewSync.Runtime.Tests.ReactiveCore;
 
+/// <summary>
+/// Runs alone: dropped links go to a free list shared by the whole graph, so a test creating effects on another thread
+/// at the same time can take the link this thread's next dependency switch would have reused, and this thread allocates.
+/// </summary>
+[CollectionDefinition(nameof(AllocationTests), DisableParallelization = true)]
+public sealed class AllocationTestGroup;
+
+[Collection(nameof(AllocationTests))]
 public class AllocationTests
 {
     [Fact]

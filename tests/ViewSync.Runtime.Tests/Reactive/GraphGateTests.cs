@@ -121,4 +121,107 @@ public sealed class GraphGateTests
         Assert.All(threads, t => Assert.True(t.Join(TimeSpan.FromMinutes(2)), "a thread was stuck at the gate"));
         Assert.Equal(32, done);
     }
+
+    [Fact]
+    public void A_thread_that_enters_alone_gets_the_bias_and_another_thread_takes_it_back()
+    {
+        var gate = new GraphGate(biasAfter: 8);
+        for (var i = 0; i < 8; i++)
+        {
+            using var scope = gate.EnterScope();
+        }
+
+        Assert.True(gate.IsBiased, "eight entries in a row by one thread did not bias the gate");
+        using (gate.EnterScope())
+        {
+            Assert.True(gate.IsHeldByCurrentThread);
+            Assert.False(OnAnotherThread(() => gate.IsHeldByCurrentThread));
+        }
+
+        Assert.True(OnAnotherThread(() =>
+        {
+            using var scope = gate.EnterScope();
+            return gate.IsHeldByCurrentThread;
+        }), "another thread could not enter a biased gate");
+        Assert.False(gate.IsBiased);
+        Assert.Equal(1, gate.Revocations);
+        Assert.False(gate.IsHeldByCurrentThread);
+    }
+
+    [Fact]
+    public void A_thread_entering_while_the_bias_thread_is_inside_waits_until_it_leaves()
+    {
+        var gate = new GraphGate(biasAfter: 1);
+        using (gate.EnterScope())
+        {
+        }
+
+        Assert.True(gate.IsBiased);
+        var inside = false;
+        var sawInside = false;
+        var other = new Thread(() =>
+        {
+            using var scope = gate.EnterScope();
+            sawInside = Volatile.Read(ref inside);
+        });
+        using (gate.EnterScope())
+        {
+            Volatile.Write(ref inside, true);
+            other.Start();
+
+            // The other thread has won the normal path and withdrawn the bias: it now waits for this hold to end.
+            Assert.True(SpinWait.SpinUntil(() => gate.Revocations == 1, TimeSpan.FromSeconds(10)), "the other thread never asked for the gate");
+            using (gate.EnterScope())
+            {
+                Assert.True(gate.IsHeldByCurrentThread, "re-entering after the bias was withdrawn lost the hold");
+            }
+
+            Volatile.Write(ref inside, false);
+        }
+
+        Assert.True(other.Join(TimeSpan.FromSeconds(10)), "the other thread never entered after the bias thread left");
+        Assert.False(sawInside);
+    }
+
+    [Fact]
+    public void The_bias_changing_hands_all_the_time_loses_no_update()
+    {
+        // A threshold of one that never grows: every thread that enters in normal mode is granted the bias as it
+        // leaves, and the next entry by another thread withdraws it, so every hand-off race (an entry racing a
+        // revocation, a grant racing an entry, a stale bias thread racing the new one) keeps happening.
+        var gate = new GraphGate(biasAfter: 1, maxBiasAfter: 1);
+        const int Threads = 4;
+        const int WantedHandOffs = 250;
+        const int MaxEntriesPerThread = 20_000_000;
+        long counter = 0;
+        var inside = 0;
+        var overlaps = 0;
+        var entered = new long[Threads];
+        using var start = new Barrier(Threads);
+
+        var threads = Enumerable.Range(0, Threads).Select(t => new Thread(() =>
+        {
+            start.SignalAndWait();
+            var i = 0;
+            for (; i < MaxEntriesPerThread && gate.Revocations < WantedHandOffs; i++)
+            {
+                using var scope = gate.EnterScope();
+                if (Interlocked.Increment(ref inside) != 1)
+                {
+                    Interlocked.Increment(ref overlaps);
+                }
+
+                counter++;   // a plain read-modify-write: loses updates unless the gate excludes
+                Interlocked.Decrement(ref inside);
+            }
+
+            entered[t] = i;
+        })).ToList();
+        threads.ForEach(t => t.Start());
+        Assert.All(threads, t => Assert.True(t.Join(TimeSpan.FromMinutes(2)), "a thread never got through the gate"));
+
+        Assert.Equal(0, overlaps);
+        Assert.Equal(entered.Sum(), counter);
+        Assert.True(gate.Revocations >= WantedHandOffs, $"only {gate.Revocations} hand-offs: the test did not exercise the biased path");
+    }
 }
