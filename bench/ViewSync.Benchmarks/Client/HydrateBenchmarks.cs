@@ -1,7 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TodoSample;
@@ -10,6 +8,7 @@ using ViewSync.Persistence;
 using ViewSync.Protocol;
 using ViewSync.Server;
 using ViewSync.Server.Storage;
+using ViewSync.Server.Tests.Support;
 using ViewSync.Store;
 
 namespace ViewSync.Benchmarks;
@@ -147,10 +146,8 @@ public class HydrateBenchmarks
             o.StorageFactory = _ => storage;
         });
         _app = builder.Build();
-        _app.Urls.Add("http://127.0.0.1:0");
         _app.MapViewSync("/_sync");
-        await _app.StartAsync();
-        _root = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/");
+        _root = await _app.StartOnLoopbackAsync();
         _http = new HttpClient { BaseAddress = _root };
         _syncHttp = new HttpClient { BaseAddress = new Uri(_root, "_sync/") };
     }

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TodoSample;
@@ -10,6 +8,7 @@ using ViewSync.Persistence;
 using ViewSync.Protocol;
 using ViewSync.Server;
 using ViewSync.Server.Storage;
+using ViewSync.Server.Tests.Support;
 using ViewSync.Store;
 
 namespace ViewSync.Benchmarks;
@@ -40,11 +39,9 @@ internal static class LiveLatency
             o.StorageFactory = _ => storage;
         });
         await using var app = builder.Build();
-        app.Urls.Add("http://127.0.0.1:0");
         app.MapViewSync("/_sync");
         app.MapViewSyncLive("/_live");
-        await app.StartAsync();
-        var root = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/");
+        var root = await app.StartOnLoopbackAsync();
 
         var directories = new List<string>();
         SyncClient Client()

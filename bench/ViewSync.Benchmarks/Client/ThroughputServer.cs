@@ -2,8 +2,6 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -11,6 +9,7 @@ using Microsoft.IdentityModel.Tokens;
 using TodoSample;
 using ViewSync.Server;
 using ViewSync.Server.Storage;
+using ViewSync.Server.Tests.Support;
 
 namespace ViewSync.Benchmarks;
 
@@ -71,10 +70,8 @@ internal sealed class ThroughputServer : IAsyncDisposable
             }
         });
         var app = builder.Build();
-        app.Urls.Add("http://127.0.0.1:0");
         app.MapViewSync("/_sync");
-        await app.StartAsync();
-        var root = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/') + "/");
+        var root = await app.StartOnLoopbackAsync();
         return new ThroughputServer(app, key, root);
     }
 

@@ -3,13 +3,12 @@ using System.Net.WebSockets;
 using System.Text;
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TodoSample;
 using ViewSync.Server;
 using ViewSync.Server.Live;
+using ViewSync.Server.Tests.Support;
 
 namespace ViewSync.Benchmarks.Server;
 
@@ -52,12 +51,10 @@ public class LiveFanOutBenchmarks
             o.AllowAnyScopeForDevelopment();
         });
         _app = builder.Build();
-        _app.Urls.Add("http://127.0.0.1:0");
         _app.MapViewSync("/_sync");
         _app.MapViewSyncLive("/_live");
-        await _app.StartAsync();
-        var root = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
-        _http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Connections }) { BaseAddress = new Uri(root + "/_sync/") };
+        var root = await _app.StartOnLoopbackAsync();
+        _http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Connections }) { BaseAddress = new Uri(root, "_sync/") };
 
         var hub = _app.Services.GetRequiredService<LiveHub>();
         for (var i = 0; i < idle; i++)

@@ -4,8 +4,6 @@ using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Jobs;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using TodoSample;
@@ -13,6 +11,7 @@ using ViewSync.Server;
 using ViewSync.Server.Engine;
 using ViewSync.Server.PostgreSql;
 using ViewSync.Server.Storage;
+using ViewSync.Server.Tests.Support;
 using ViewSync.Tests.PostgreSql;
 
 namespace ViewSync.Benchmarks.Server;
@@ -148,12 +147,10 @@ public class PushCommitBenchmarks
                 o.AllowAnyScopeForDevelopment();
             });
             var app = builder.Build();
-            app.Urls.Add("http://127.0.0.1:0");
             app.MapViewSync("/_sync");
-            await app.StartAsync();
             _apps.Add(app);
-            var root = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().TrimEnd('/');
-            clients[n] = new HttpClient { BaseAddress = new Uri(root + "/_sync/") };
+            var root = await app.StartOnLoopbackAsync();
+            clients[n] = new HttpClient { BaseAddress = new Uri(root, "_sync/") };
         }
 
         return clients;
