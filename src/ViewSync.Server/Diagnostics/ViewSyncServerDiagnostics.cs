@@ -52,23 +52,25 @@ public static class ViewSyncServerDiagnostics
     /// <summary>The tag naming a rejection's protocol error code (<c>conflict</c>, <c>invalid_mutation</c>, …).</summary>
     public const string ErrorCodeTag = "viewsync.error.code";
 
+    // The activity tags below are the client's names, so a push or pull reads alike on both ends of a trace.
+
     /// <summary>Activity tag: mutations in a push.</summary>
-    public const string MutationCountTag = "viewsync.mutation.count";
+    public const string MutationCountTag = ViewSyncClientDiagnostics.MutationCountTag;
 
     /// <summary>Activity tag: mutations of a push that were rejected.</summary>
-    public const string RejectedCountTag = "viewsync.mutation.rejected";
+    public const string RejectedCountTag = ViewSyncClientDiagnostics.RejectedCountTag;
 
     /// <summary>Activity tag: the cursor a pull starts after.</summary>
-    public const string CursorTag = "viewsync.cursor";
+    public const string CursorTag = ViewSyncClientDiagnostics.CursorTag;
 
     /// <summary>Activity tag: the cursor a pull page or snapshot brings the client to.</summary>
-    public const string NextCursorTag = "viewsync.next_cursor";
+    public const string NextCursorTag = ViewSyncClientDiagnostics.NextCursorTag;
 
     /// <summary>Activity tag: changes in a pull page.</summary>
-    public const string EntriesTag = "viewsync.pull.entries";
+    public const string EntriesTag = ViewSyncClientDiagnostics.EntriesTag;
 
     /// <summary>Activity tag: whether more pages follow.</summary>
-    public const string HasMoreTag = "viewsync.pull.has_more";
+    public const string HasMoreTag = ViewSyncClientDiagnostics.HasMoreTag;
 
     /// <summary>Activities: <c>viewsync.push</c>, <c>viewsync.pull</c>, <c>viewsync.snapshot</c>, children of the request's.</summary>
     internal static readonly ActivitySource Source = new(ActivitySourceName);
