@@ -1,9 +1,8 @@
 using System.Net.WebSockets;
 using BenchmarkDotNet.Attributes;
-using ViewSync.Mutations;
-using ViewSync.Protocol;
 using ViewSync.Server.Engine;
 using ViewSync.Server.Live;
+using ViewSync.Server.Tests.Support;
 
 namespace ViewSync.Benchmarks.Server;
 
@@ -92,21 +91,5 @@ public class LiveHubAnnounceBenchmarks
             session.Abort();
             session.Dispose();
         }
-    }
-
-    /// <summary>Raises <see cref="ISyncEngine.LogAdvanced"/> as a push would after committing.</summary>
-    private sealed class AnnouncingEngine : ISyncEngine
-    {
-        public event EventHandler<LogAdvancedEventArgs>? LogAdvanced;
-
-        public void Announce(string scope, ulong cursor) => LogAdvanced?.Invoke(this, new LogAdvancedEventArgs(scope, cursor));
-
-        public Task<IReadOnlyList<PushResult>> PushAsync(IReadOnlyList<Mutation> mutations, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<PullResponse> PullAsync(string scope, ulong cursor, int limit, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<SnapshotResponse> SnapshotAsync(string scope, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
-        public Task<ulong> WriteSnapshotAsync(string scope, Stream output, CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }
 }
