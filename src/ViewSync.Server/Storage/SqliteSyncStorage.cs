@@ -6,18 +6,17 @@ using ViewSync.Protocol;
 namespace ViewSync.Server.Storage;
 
 /// <summary>
-/// Storage in a SQLite file (WAL mode). Each mutation is one transaction covering the scope's state,
-/// the log and the applied-id record; readers use their own connections and see committed data only.
+/// Storage in a SQLite file (WAL mode). A push batch is one transaction (<see cref="ApplyBatchAsync"/>, a savepoint
+/// per mutation) covering the scopes' state, the log and the applied-id records; one writer connection runs every
+/// write through statements prepared once (<see cref="SqliteWriterStatements"/>); readers use their own connections
+/// and see committed data only.
 /// </summary>
 /// <remarks>
 /// <para><c>synchronous=FULL</c> by default: a mutation answered <c>ok</c> survives a process kill and a
 /// power loss. <see cref="SqliteSyncStorageOptions.Synchronous"/> can relax that to <c>NORMAL</c>, which in
 /// WAL mode still survives a process kill.</para>
-/// <para><b>On PostgreSQL.</b> The same schema maps directly (<c>bytea</c> for values, <c>bigint</c> for
-/// cursors). Take the next cursor from a sequence or the <c>head</c> row under <c>SELECT … FOR UPDATE</c>
-/// inside the mutation's transaction so cursors stay gap-free per commit order, run mutations at
-/// <c>READ COMMITTED</c> with the head row as the single writer lock, and read pages and snapshots in a
-/// <c>REPEATABLE READ</c> transaction so the head and the rows agree.</para>
+/// <para>Several processes may share one file: <c>BEGIN IMMEDIATE</c> takes SQLite's single writer lock before
+/// the log head is read, so cursors follow commit order. PostgreSQL storage lives in <c>ViewSync.Server.PostgreSql</c>.</para>
 /// </remarks>
 public sealed class SqliteSyncStorage : ISyncStorage
 {
