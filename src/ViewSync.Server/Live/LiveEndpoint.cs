@@ -170,6 +170,7 @@ internal static class LiveEndpoint
                 {
                     case LiveMessage.SubscribeTopic:
                         hub.Subscribe(session);
+                        hub.RequestCatchUp(session);
                         break;
                     case UnsubscribeTopic:
                         hub.Unsubscribe(session);

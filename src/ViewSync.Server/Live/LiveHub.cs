@@ -155,6 +155,22 @@ internal sealed partial class LiveHub : IDisposable, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Tells <paramref name="session"/> to pull once now (a <c>sync:{scope}</c> frame with cursor 0), without touching
+    /// the last cursor it was sent. For a client that has just subscribed: its catch-up pull, sent right after its
+    /// <c>subscribe</c>, may have been served before the subscription, and a commit between the two would otherwise
+    /// reach it only at its next poll. Cursor 0 because the hub does not know the scope's head, and a notification
+    /// only says "pull" (the client asks the server where to pull to).
+    /// </summary>
+    public void RequestCatchUp(LiveSession session)
+    {
+        ArgumentNullException.ThrowIfNull(session);
+        if (session.SubscribedScope is { } scope && !session.TryEnqueue(Frame(scope, 0)))
+        {
+            Remove(session);
+        }
+    }
+
     /// <summary>Stops notifying <paramref name="session"/>; it stays connected and may subscribe again.</summary>
     public void Unsubscribe(LiveSession session)
     {

@@ -19,6 +19,8 @@ public sealed class LiveTests
         var socket = new ClientWebSocket();
         await socket.ConnectAsync(server.LiveUri(scope), CancellationToken.None);
         await socket.SendAsync("""{"topic":"subscribe","data":{}}"""u8.ToArray(), WebSocketMessageType.Text, true, CancellationToken.None);
+        // Each new subscription is told to pull once (its catch-up pull may have been served before it subscribed).
+        Assert.Equal($$$"""{"topic":"sync:{{{scope}}}","data":{"cursor":0}}""", await ReceiveAsync(socket));
         return socket;
     }
 
