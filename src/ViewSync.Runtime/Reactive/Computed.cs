@@ -13,11 +13,10 @@ namespace ViewSync;
 /// other object once unreachable. An exception thrown by the function is cached and rethrown by
 /// each read until a source changes. Thread-safe; see <see cref="Reactive"/> for the model.
 /// </remarks>
-public sealed class Computed<T> : ReactiveNode, IReadOnlySignal<T>
+public sealed class Computed<T> : ObserverNode, IReadOnlySignal<T>
 {
     private readonly Func<T> _compute;
-    private readonly IEqualityComparer<T>? _comparer;
-    private readonly string? _name;
+    private readonly ValueSettings<T>? _settings;
     private T _value = default!;
     private ExceptionDispatchInfo? _error;
 
@@ -39,13 +38,16 @@ public sealed class Computed<T> : ReactiveNode, IReadOnlySignal<T>
     {
         ArgumentNullException.ThrowIfNull(compute);
         _compute = compute;
-        _comparer = comparer;
-        _name = name;
+        if (comparer is not null || name is not null)
+        {
+            // Only when given: a null store would still pay a GC write barrier.
+            _settings = new ValueSettings<T>(comparer, name);
+        }
         Flags = NodeFlags.Outdated;
         _seenGlobalVersion = ReactiveRuntime.GlobalVersion - 1;
     }
 
-    internal override string DisplayName => _name is null ? $"Computed<{typeof(T).Name}>" : $"computed '{_name}'";
+    internal override string DisplayName => _settings?.Name is { } name ? $"computed '{name}'" : $"Computed<{typeof(T).Name}>";
 
     /// <inheritdoc />
     /// <exception cref="InvalidOperationException">The computed read itself while computing (a cycle); the message names it.</exception>
@@ -253,7 +255,7 @@ public sealed class Computed<T> : ReactiveNode, IReadOnlySignal<T>
         return false;
     }
 
-    private bool AreEqual(T a, T b) => _comparer is null ? EqualityComparer<T>.Default.Equals(a, b) : _comparer.Equals(a, b);
+    private bool AreEqual(T a, T b) => ValueSettings<T>.AreEqual(_settings, a, b);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void ThrowIfRunning()

@@ -11,14 +11,14 @@ namespace ViewSync;
 /// </remarks>
 internal sealed class DependencyLink
 {
-    public DependencyLink(ReactiveNode source, ReactiveNode target)
+    public DependencyLink(ReactiveNode source, ObserverNode target)
     {
         Source = source;
         Target = target;
     }
 
     public ReactiveNode Source;
-    public ReactiveNode Target;
+    public ObserverNode Target;
 
     /// <summary>The source's version that the target last saw.</summary>
     public long Version;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
 namespace ViewSync;
@@ -25,17 +26,16 @@ namespace ViewSync;
 /// effect: that write is done. The effect stays active and runs again when what it read changes.</para>
 /// <para>Keep a reference or a <c>using</c>: an effect lives as long as the signals it reads.</para>
 /// </remarks>
-public sealed class Effect : ReactiveNode, IDisposable
+public sealed class Effect : ObserverNode, IDisposable
 {
     private static readonly SendOrPostCallback s_runPosted = state => ((Effect)state!).RunPosted();
 
-    private readonly SynchronizationContext? _context;
-    private readonly string? _name;
-    private readonly Action<Exception>? _onError;
-    private Action? _run;
-    private Func<Action?>? _runWithCleanup;
+    /// <summary>The context, name and error handler, when any is given (most effects have none: one field, not three).</summary>
+    private readonly Settings? _settings;
+
+    /// <summary>The function: an <see cref="Action"/>, or a <c>Func&lt;Action?&gt;</c> when <see cref="NodeFlags.ReturnsCleanup"/> is set.</summary>
+    private Delegate? _body;
     private Action? _cleanup;
-    private bool _hasRun;
 
     // Ownership tree: children are disposed before each re-run and on dispose.
     private Effect? _parent;
@@ -54,7 +54,7 @@ public sealed class Effect : ReactiveNode, IDisposable
         : this(context, name, onError)
     {
         ArgumentNullException.ThrowIfNull(run);
-        _run = run;
+        _body = run;
         Start();
     }
 
@@ -68,26 +68,17 @@ public sealed class Effect : ReactiveNode, IDisposable
         : this(context, name, onError)
     {
         ArgumentNullException.ThrowIfNull(run);
-        _runWithCleanup = run;
+        _body = run;
+        Flags |= NodeFlags.ReturnsCleanup;
         Start();
     }
 
     private Effect(SynchronizationContext? context, string? name, Action<Exception>? onError)
     {
         // Fields start null: storing only what is set spares the GC write barriers when creating many effects.
-        if (context is not null)
+        if (context is not null || name is not null || onError is not null)
         {
-            _context = context;
-        }
-
-        if (name is not null)
-        {
-            _name = name;
-        }
-
-        if (onError is not null)
-        {
-            _onError = onError;
+            _settings = new Settings(context, name, onError);
         }
 
         Flags = NodeFlags.Tracking;
@@ -103,7 +94,7 @@ public sealed class Effect : ReactiveNode, IDisposable
         }
     }
 
-    internal override string DisplayName => _name is null ? "Effect" : $"effect '{_name}'";
+    internal override string DisplayName => _settings?.Name is { } name ? $"effect '{name}'" : "Effect";
 
     /// <summary>The effect whose run created this one (and disposes it before its next run).</summary>
     internal Effect? OwnerEffect => _parent;
@@ -150,9 +141,9 @@ public sealed class Effect : ReactiveNode, IDisposable
     /// <summary>Called by the flush for a notified effect whose sources changed.</summary>
     internal ExceptionDispatchInfo? RunFromFlush()
     {
-        if (_context is not null && !ContextAffinity.IsCurrent(_context))
+        if (_settings?.Context is { } context && !ContextAffinity.IsCurrent(context))
         {
-            Post();
+            Post(context);
             return null;
         }
 
@@ -169,9 +160,9 @@ public sealed class Effect : ReactiveNode, IDisposable
                 owner.Adopt(this);
             }
 
-            if (_context is not null && !ContextAffinity.IsCurrent(_context))
+            if (_settings?.Context is { } context && !ContextAffinity.IsCurrent(context))
             {
-                Post();
+                Post(context);
                 return;
             }
 
@@ -199,8 +190,7 @@ public sealed class Effect : ReactiveNode, IDisposable
             throw new InvalidOperationException($"Cycle detected: {DisplayName} triggered itself while running.");
         }
 
-        Flags |= NodeFlags.Running;
-        _hasRun = true;
+        Flags |= NodeFlags.Running | NodeFlags.HasRun;
 
         // The batch starts before the cleanups: what they write is seen after this run, not in the middle of it.
         ReactiveRuntime.StartBatch();
@@ -219,11 +209,11 @@ public sealed class Effect : ReactiveNode, IDisposable
         {
             if ((Flags & NodeFlags.Disposed) == 0)
             {
-                if (_run is not null)
+                if ((Flags & NodeFlags.ReturnsCleanup) == 0)
                 {
-                    _run();
+                    Unsafe.As<Action>(_body!)();
                 }
-                else if (_runWithCleanup?.Invoke() is { } cleanup)
+                else if (Unsafe.As<Func<Action?>>(_body!)() is { } cleanup)
                 {
                     AddCleanup(cleanup);
                 }
@@ -251,14 +241,14 @@ public sealed class Effect : ReactiveNode, IDisposable
         return error;
     }
 
-    private void Post()
+    private void Post(SynchronizationContext context)
     {
         if ((Flags & NodeFlags.Scheduled) == 0)
         {
             Flags |= NodeFlags.Scheduled;
             try
             {
-                _context!.Post(s_runPosted, this);
+                context.Post(s_runPosted, this);
             }
             catch
             {
@@ -271,12 +261,12 @@ public sealed class Effect : ReactiveNode, IDisposable
 
     private void RunPosted()
     {
-        ContextAffinity.Learn(_context!);
+        ContextAffinity.Learn(_settings!.Context!);
         using var scope = ReactiveRuntime.Gate.EnterScope();
         Flags &= ~NodeFlags.Scheduled;
         try
         {
-            if ((Flags & NodeFlags.Disposed) == 0 && (!_hasRun || ReactiveRuntime.NeedsToRecompute(this)) && Run() is { } error)
+            if ((Flags & NodeFlags.Disposed) == 0 && ((Flags & NodeFlags.HasRun) == 0 || ReactiveRuntime.NeedsToRecompute(this)) && Run() is { } error)
             {
                 ReportError(error.SourceException);
             }
@@ -304,7 +294,7 @@ public sealed class Effect : ReactiveNode, IDisposable
     {
         try
         {
-            if (_onError is { } onError)
+            if (_settings?.OnError is { } onError)
             {
                 onError(exception);
                 return true;
@@ -328,7 +318,7 @@ public sealed class Effect : ReactiveNode, IDisposable
     private void RaiseUnhandled(Exception exception)
     {
         var error = ExceptionDispatchInfo.Capture(exception);
-        if (_context is { } context)
+        if (_settings?.Context is { } context)
         {
             try
             {
@@ -419,10 +409,17 @@ public sealed class Effect : ReactiveNode, IDisposable
     private ExceptionDispatchInfo? Teardown()
     {
         ReactiveRuntime.UnsubscribeAll(this);
-        _run = null;
-        _runWithCleanup = null;
+        _body = null;
         var error = RunCleanups();
         Orphan();
         return error;
+    }
+
+    /// <summary>What an effect is given besides its function, kept apart because most effects are given none of it.</summary>
+    private sealed class Settings(SynchronizationContext? context, string? name, Action<Exception>? onError)
+    {
+        public readonly SynchronizationContext? Context = context;
+        public readonly string? Name = name;
+        public readonly Action<Exception>? OnError = onError;
     }
 }

@@ -26,4 +26,10 @@ internal enum NodeFlags
 
     /// <summary>The effect has been posted to its synchronization context and has not run yet.</summary>
     Scheduled = 1 << 6,
+
+    /// <summary>The effect has run at least once.</summary>
+    HasRun = 1 << 7,
+
+    /// <summary>The effect's function returns a cleanup (it is a <c>Func&lt;Action?&gt;</c>, not an <c>Action</c>).</summary>
+    ReturnsCleanup = 1 << 8,
 }

@@ -3,8 +3,9 @@ using System.ComponentModel;
 namespace ViewSync;
 
 /// <summary>
-/// The common base of <see cref="Signal{T}"/>, <see cref="Computed{T}"/> and <see cref="Effect"/>.
-/// It carries the graph bookkeeping and cannot be derived from outside ViewSync.
+/// The common base of <see cref="Signal{T}"/>, <see cref="Computed{T}"/> and <see cref="Effect"/>: a node's
+/// bookkeeping as a source that others read (observers add theirs in <see cref="ObserverNode"/>, so a signal does
+/// not carry it). It cannot be derived from outside ViewSync.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public abstract class ReactiveNode
@@ -22,29 +23,13 @@ public abstract class ReactiveNode
     internal DependencyLink? Targets;
 
 
-    // ---- As an observer (computed, effect) ----
-
-    /// <summary>Head of the list of sources, in the order the last run read them.</summary>
-    internal DependencyLink? Sources;
-
-    /// <summary>While the node runs: the last link confirmed by this run (null before its first read); links after it are unconfirmed.</summary>
-    internal DependencyLink? SourcesTail;
-
     internal NodeFlags Flags;
-
-    /// <summary>The observer that was running when this one started, to name a cycle.</summary>
-    internal ReactiveNode? RunningParent;
 
     /// <summary>A name for messages. </summary>
     internal abstract string DisplayName { get; }
 
     /// <summary>Brings the node's value up to date. Returns <see langword="false"/> when it is running (a cycle).</summary>
     internal virtual bool Refresh() => true;
-
-    /// <summary>Called when a source this node observes (directly or through computeds) may have changed.</summary>
-    internal virtual void Notify()
-    {
-    }
 
     internal virtual void Subscribe(DependencyLink link)
     {
@@ -95,22 +80,6 @@ public abstract class ReactiveNode
             using var scope = ReactiveRuntime.Gate.EnterScope();
             var count = 0;
             for (var link = Targets; link is not null; link = link.NextTarget)
-            {
-                count++;
-            }
-
-            return count;
-        }
-    }
-
-    /// <summary>The number of sources this observer depends on (for tests and diagnostics).</summary>
-    internal int SourceCount
-    {
-        get
-        {
-            using var scope = ReactiveRuntime.Gate.EnterScope();
-            var count = 0;
-            for (var link = Sources; link is not null; link = link.NextSource)
             {
                 count++;
             }

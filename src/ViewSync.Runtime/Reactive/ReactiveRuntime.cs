@@ -17,7 +17,7 @@ internal static class ReactiveRuntime
     internal static readonly GraphGate Gate = new();
 
     /// <summary>The computed or effect that is running now, which records what it reads.</summary>
-    internal static ReactiveNode? Observer;
+    internal static ObserverNode? Observer;
 
     /// <summary>The effect whose run owns effects and cleanups created now.</summary>
     internal static Effect? Owner;
@@ -41,7 +41,7 @@ internal static class ReactiveRuntime
 
     /// <summary>Puts back the observer a run replaced; a literal null when there was none, which needs no GC write barrier.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void RestoreObserver(ReactiveNode? observer)
+    internal static void RestoreObserver(ObserverNode? observer)
     {
         if (observer is null)
         {
@@ -72,9 +72,9 @@ internal static class ReactiveRuntime
 
     internal readonly ref struct TrackingSuspension
     {
-        private readonly ReactiveNode? _observer;
+        private readonly ObserverNode? _observer;
 
-        public TrackingSuspension(ReactiveNode? observer)
+        public TrackingSuspension(ObserverNode? observer)
         {
             _observer = observer;
             Observer = null;
@@ -209,7 +209,7 @@ internal static class ReactiveRuntime
             "An effect must not write a signal that it (or an effect it triggers) reads; derive the value with a Computed instead.");
 
     /// <summary>True when one of the observer's sources has a version the observer has not seen.</summary>
-    internal static bool NeedsToRecompute(ReactiveNode target)
+    internal static bool NeedsToRecompute(ObserverNode target)
     {
         for (var link = target.Sources; link is not null; link = link.NextSource)
         {
@@ -229,7 +229,7 @@ internal static class ReactiveRuntime
 
     /// <summary>
     /// Records that the running observer read <paramref name="source"/>, reusing its links from the last run: reads
-    /// in the same order as last time only move the observer's cursor (<see cref="ReactiveNode.SourcesTail"/>).
+    /// in the same order as last time only move the observer's cursor (<see cref="ObserverNode.SourcesTail"/>).
     /// Returns the link whose version the caller records, or null when nothing is tracked or this run read the
     /// source already.
     /// </summary>
@@ -259,7 +259,7 @@ internal static class ReactiveRuntime
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static DependencyLink? TrackOutOfOrder(ReactiveNode observer, ReactiveNode source, DependencyLink? tail, DependencyLink? next)
+    private static DependencyLink? TrackOutOfOrder(ObserverNode observer, ReactiveNode source, DependencyLink? tail, DependencyLink? next)
     {
         // Read earlier in this run?
         var searched = 0;
@@ -296,7 +296,7 @@ internal static class ReactiveRuntime
     }
 
     /// <summary>Takes <paramref name="link"/> out of its observer's list of sources.</summary>
-    private static void Unlink(ReactiveNode observer, DependencyLink link)
+    private static void Unlink(ObserverNode observer, DependencyLink link)
     {
         if (link.PrevSource is not null)
         {
@@ -316,7 +316,7 @@ internal static class ReactiveRuntime
     }
 
     /// <summary>Puts <paramref name="link"/> into the observer's list after <paramref name="after"/> (first when null).</summary>
-    private static void InsertAfter(ReactiveNode observer, DependencyLink? after, DependencyLink link)
+    private static void InsertAfter(ObserverNode observer, DependencyLink? after, DependencyLink link)
     {
         // The link's own pointers are null here (new, freed or unlinked): store only non-null ones, which spares write barriers.
         var next = after is null ? observer.Sources : after.NextSource;
@@ -343,11 +343,11 @@ internal static class ReactiveRuntime
 
     /// <summary>Before a run: the cursor goes back to the start; every link is unconfirmed until read again.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void PrepareSources(ReactiveNode target) => target.SourcesTail = null;
+    internal static void PrepareSources(ObserverNode target) => target.SourcesTail = null;
 
     /// <summary>After a run: drop the links past the cursor (sources the run did not read again).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static void CleanupSources(ReactiveNode target)
+    internal static void CleanupSources(ObserverNode target)
     {
         var tail = target.SourcesTail;
         var stale = tail is null ? target.Sources : tail.NextSource;
@@ -360,7 +360,7 @@ internal static class ReactiveRuntime
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void DropFrom(ReactiveNode target, DependencyLink? tail, DependencyLink stale)
+    private static void DropFrom(ObserverNode target, DependencyLink? tail, DependencyLink stale)
     {
         if (tail is null)
         {
@@ -381,7 +381,7 @@ internal static class ReactiveRuntime
     }
 
     /// <summary>Unsubscribes an observer from all its sources, e.g. when an effect is disposed.</summary>
-    internal static void UnsubscribeAll(ReactiveNode target)
+    internal static void UnsubscribeAll(ObserverNode target)
     {
         var link = target.Sources;
         target.Sources = null;
@@ -394,7 +394,7 @@ internal static class ReactiveRuntime
         }
     }
 
-    private static DependencyLink NewLink(ReactiveNode source, ReactiveNode target)
+    private static DependencyLink NewLink(ReactiveNode source, ObserverNode target)
     {
         if (s_freeLinks is not { } link)
         {

@@ -12,8 +12,7 @@ namespace ViewSync;
 /// </remarks>
 public sealed class Signal<T> : ReactiveNode, IReadOnlySignal<T>
 {
-    private readonly IEqualityComparer<T>? _comparer;
-    private readonly string? _name;
+    private readonly ValueSettings<T>? _settings;
     private T _value;
 
     /// <summary>Creates a signal.</summary>
@@ -23,11 +22,14 @@ public sealed class Signal<T> : ReactiveNode, IReadOnlySignal<T>
     public Signal(T initialValue, IEqualityComparer<T>? comparer = null, string? name = null)
     {
         _value = initialValue;
-        _comparer = comparer;
-        _name = name;
+        if (comparer is not null || name is not null)
+        {
+            // Only when given: a null store would still pay a GC write barrier.
+            _settings = new ValueSettings<T>(comparer, name);
+        }
     }
 
-    internal override string DisplayName => _name is null ? $"Signal<{typeof(T).Name}>" : $"signal '{_name}'";
+    internal override string DisplayName => _settings?.Name is { } name ? $"signal '{name}'" : $"Signal<{typeof(T).Name}>";
 
     /// <inheritdoc />
     public T Get()
@@ -110,17 +112,18 @@ public sealed class Signal<T> : ReactiveNode, IReadOnlySignal<T>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void SetLocked(T value)
     {
-        if (_comparer is null ? EqualityComparer<T>.Default.Equals(_value, value) : _comparer.Equals(_value, value))
+        if (ValueSettings<T>.AreEqual(_settings, _value, value))
         {
             return;
         }
 
-        ReactiveRuntime.ThrowIfEndlessLoop(this);
         _value = value;
         Version++;
         ReactiveRuntime.GlobalVersion++;
         if (Targets is not null)
         {
+            // Only a write that re-runs something can be part of an endless loop of effects.
+            ReactiveRuntime.ThrowIfEndlessLoop(this);
             NotifyTargets();
         }
 

@@ -72,6 +72,38 @@ public class AllocationTests
         Assert.Equal((1_000 * 7L) + (10_000 * 11L), total);
     }
 
+    [Fact]
+    public void A_plain_signal_and_a_plain_effect_carry_only_the_fields_they_use()
+    {
+        // Every row of a store holds signals, so their size is the store's memory: a signal has no observer fields,
+        // and a comparer, name, context or error handler costs a field only when given.
+        var read = new Signal<int>(1);
+        var signals = new Signal<int>[1_000];
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < signals.Length; i++)
+        {
+            signals[i] = new Signal<int>(i);
+        }
+
+        var perSignal = (GC.GetAllocatedBytesForCurrentThread() - before) / signals.Length;
+
+        var sink = 0;
+        Action readIntoSink = () => sink = read.Get();
+        new Effect(readIntoSink).Dispose(); // the first link, then reused from the free list
+        before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 1_000; i++)
+        {
+            new Effect(readIntoSink).Dispose();
+        }
+
+        var perEffect = (GC.GetAllocatedBytesForCurrentThread() - before) / 1_000;
+
+        Assert.Equal(999, signals[^1].Peek());
+        Assert.Equal(1, sink);
+        Assert.True(perSignal <= 48, $"a Signal<int> takes {perSignal} B");
+        Assert.True(perEffect <= 120, $"an effect takes {perEffect} B");
+    }
+
     /// <summary>Sets 1..1,000 to warm up (JIT and tiering out of the measurement), then returns what setting 1,001..11,000 allocated.</summary>
     private static long AllocatedBySets(Signal<int> source)
     {
