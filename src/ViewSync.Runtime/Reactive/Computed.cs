@@ -160,11 +160,6 @@ public sealed class Computed<T> : ObserverNode, IReadOnlySignal<T>
         }
 
         var observer = ReactiveRuntime.Observer;
-        if (observer is not null)
-        {
-            RunningParent = observer; // only stored when there is one: a null needs no write barrier
-        }
-
         ReactiveRuntime.PrepareSources(this);
         ReactiveRuntime.Observer = this;
         try
@@ -186,7 +181,6 @@ public sealed class Computed<T> : ObserverNode, IReadOnlySignal<T>
         finally
         {
             ReactiveRuntime.RestoreObserver(observer);
-            RunningParent = null;
             ReactiveRuntime.CleanupSources(this);
             Flags &= ~NodeFlags.Running;
         }

@@ -198,11 +198,6 @@ public sealed class Effect : ObserverNode, IDisposable
         ReactiveRuntime.PrepareSources(this);
         var observer = ReactiveRuntime.Observer;
         var owner = ReactiveRuntime.Owner;
-        if (observer is not null)
-        {
-            RunningParent = observer; // only stored when there is one: a null needs no write barrier
-        }
-
         ReactiveRuntime.Observer = this;
         ReactiveRuntime.Owner = this;
         try
@@ -227,7 +222,6 @@ public sealed class Effect : ObserverNode, IDisposable
         {
             ReactiveRuntime.RestoreObserver(observer);
             ReactiveRuntime.RestoreOwner(owner);
-            RunningParent = null;
             ReactiveRuntime.CleanupSources(this);
             Flags &= ~NodeFlags.Running;
             if ((Flags & NodeFlags.Disposed) != 0)

@@ -19,9 +19,6 @@ public abstract class ObserverNode : ReactiveNode
     /// <summary>While the node runs: the last link confirmed by this run (null before its first read); links after it are unconfirmed.</summary>
     internal DependencyLink? SourcesTail;
 
-    /// <summary>The observer that was running when this one started, to name a cycle.</summary>
-    internal ObserverNode? RunningParent;
-
     /// <summary>Called when a source this node observes (directly or through computeds) may have changed.</summary>
     internal abstract void Notify();
 

@@ -427,17 +427,46 @@ internal static class ReactiveRuntime
         s_freeLinkCount++;
     }
 
-    /// <summary>Builds "a → b → a" from the running observers, for the cycle message.</summary>
-    internal static string DescribeCycle(ReactiveNode reentered)
+    /// <summary>Builds "a → b → a" for the cycle message: the path from the node read again to the observer that read it.</summary>
+    /// <remarks>
+    /// The nodes running now form one chain, and each read the next through a link that was recorded before the next
+    /// one ran, so the path is found by following sources that are running. Nodes keep no pointer to the one that
+    /// started them: that would be a store (and a GC write barrier) on every nested run, for an error message.
+    /// </remarks>
+    internal static string DescribeCycle(ObserverNode reentered)
     {
         var names = new List<string> { reentered.DisplayName };
-        for (var node = Observer; node is not null && node != reentered; node = node.RunningParent)
+        var node = reentered;
+        while (node != Observer && RunningSourceOf(node, reentered) is { } next && names.Count <= MaxCycleNames)
         {
-            names.Add(node.DisplayName);
+            names.Add(next.DisplayName);
+            node = next;
+        }
+
+        if (node != Observer && Observer is { } observer)
+        {
+            // A read without a link (Peek) on the way: name the ends.
+            names.Add("...");
+            names.Add(observer.DisplayName);
         }
 
         names.Add(reentered.DisplayName);
-        names.Reverse(1, names.Count - 2);
         return string.Join(" -> ", names);
+    }
+
+    /// <summary>A cycle longer than this is named by its ends.</summary>
+    private const int MaxCycleNames = 64;
+
+    private static ObserverNode? RunningSourceOf(ObserverNode node, ObserverNode reentered)
+    {
+        for (var link = node.Sources; link is not null; link = link.NextSource)
+        {
+            if (link.Source is ObserverNode source && source != reentered && (source.Flags & NodeFlags.Running) != 0)
+            {
+                return source;
+            }
+        }
+
+        return null;
     }
 }

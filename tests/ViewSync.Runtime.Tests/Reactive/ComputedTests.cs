@@ -143,6 +143,37 @@ public class ComputedTests
     }
 
     [Fact]
+    public void A_longer_cycle_is_named_in_the_order_the_computeds_read_each_other()
+    {
+        // Reached from an effect and after other reads, so the path must be the reading chain, not every node running.
+        Computed<int>? c = null;
+        var other = new Computed<int>(() => 1, name: "other");
+        var a = new Computed<int>(() => other.Get() + c!.Get(), name: "a");
+        var b = new Computed<int>(() => a.Get() + 1, name: "b");
+        c = new Computed<int>(() => other.Get() + b.Get(), name: "c");
+        Exception? seen = null;
+
+        using var effect = new Effect(() => c.Get(), onError: e => seen = e);
+
+        var error = Assert.IsType<InvalidOperationException>(seen);
+        Assert.Contains("computed 'c' -> computed 'b' -> computed 'a' -> computed 'c'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_cycle_through_a_peek_names_its_ends()
+    {
+        // a peeks at b (no link), b reads c, c reads a: the path from a cannot be followed, so its ends are named.
+        Computed<int>? c = null;
+        var b = new Computed<int>(() => c!.Get() + 1, name: "b");
+        var a = new Computed<int>(() => b.Peek() + 1, name: "a");
+        c = new Computed<int>(() => a.Get() + 1, name: "c");
+
+        var error = Assert.Throws<InvalidOperationException>(() => a.Get());
+
+        Assert.Contains("computed 'a' -> ... -> computed 'c' -> computed 'a'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_computed_reading_itself_directly_is_a_cycle()
     {
         Computed<int>? self = null;
