@@ -178,12 +178,11 @@ public sealed class Computed<T> : ObserverNode, IReadOnlySignal<T>
             _error = ExceptionDispatchInfo.Capture(e);
             Version++;
         }
-        finally
-        {
-            ReactiveRuntime.RestoreObserver(observer);
-            ReactiveRuntime.CleanupSources(this);
-            Flags &= ~NodeFlags.Running;
-        }
+
+        // Not a finally: the catch above takes every exception, and straight-line code spares the call into a finally block.
+        ReactiveRuntime.RestoreObserver(observer);
+        ReactiveRuntime.CleanupSources(this);
+        Flags &= ~NodeFlags.Running;
     }
 
     internal override void Notify()

@@ -218,19 +218,18 @@ public sealed class Effect : ObserverNode, IDisposable
         {
             error ??= ExceptionDispatchInfo.Capture(e);
         }
-        finally
-        {
-            ReactiveRuntime.RestoreObserver(observer);
-            ReactiveRuntime.RestoreOwner(owner);
-            ReactiveRuntime.CleanupSources(this);
-            Flags &= ~NodeFlags.Running;
-            if ((Flags & NodeFlags.Disposed) != 0)
-            {
-                error ??= Teardown();
-            }
 
-            ReactiveRuntime.EndBatch();
+        // Not a finally: the catch above takes every exception, and straight-line code spares the call into a finally block.
+        ReactiveRuntime.RestoreObserver(observer);
+        ReactiveRuntime.RestoreOwner(owner);
+        ReactiveRuntime.CleanupSources(this);
+        Flags &= ~NodeFlags.Running;
+        if ((Flags & NodeFlags.Disposed) != 0)
+        {
+            error ??= Teardown();
         }
+
+        ReactiveRuntime.EndBatch();
 
         return error;
     }

@@ -98,12 +98,6 @@ internal static class ReactiveRuntime
             return;
         }
 
-        EndOutermostBatch();
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private static void EndOutermostBatch()
-    {
         if (s_queueHead == s_queueCount)
         {
             // Nothing to run: the common end of a write whose effects are posted elsewhere or already ran.
@@ -112,6 +106,12 @@ internal static class ReactiveRuntime
             return;
         }
 
+        Flush();
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void Flush()
+    {
         try
         {
             while (s_queueHead < s_queueCount)
