@@ -403,7 +403,7 @@ public sealed class Effect : ObserverNode, IDisposable
     {
         ReactiveRuntime.UnsubscribeAll(this);
         _body = null;
-        var error = RunCleanups();
+        var error = _firstChild is null && _cleanup is null ? null : RunCleanups();
         Orphan();
         return error;
     }

@@ -68,7 +68,14 @@ public abstract class ReactiveNode
 
         if (link == Targets)
         {
-            Targets = next;
+            if (next is null)
+            {
+                Targets = null; // the last subscriber: a literal null needs no GC write barrier
+            }
+            else
+            {
+                Targets = next;
+            }
         }
     }
 

@@ -31,8 +31,12 @@ internal static class ReactiveRuntime
     private static int s_queueCount;
     private static int s_batchDepth;
 
-    /// <summary>Dropped links kept for reuse (chained through <see cref="DependencyLink.NextSource"/>), at most <see cref="MaxFreeLinks"/>.</summary>
-    private static DependencyLink? s_freeLinks;
+    /// <summary>
+    /// Dropped links kept for reuse, at most <see cref="MaxFreeLinks"/>: a stack in an array rather than a chain through
+    /// the links, because taking one out then stores nothing but a null, and putting one back stores one reference
+    /// (each reference stored costs a GC write barrier).
+    /// </summary>
+    private static DependencyLink?[] s_freeLinks = new DependencyLink?[16];
     private static int s_freeLinkCount;
     private const int MaxFreeLinks = 4096;
     private static int s_flushRound;
@@ -396,16 +400,18 @@ internal static class ReactiveRuntime
 
     private static DependencyLink NewLink(ReactiveNode source, ObserverNode target)
     {
-        if (s_freeLinks is not { } link)
+        var count = s_freeLinkCount;
+        if (count == 0)
         {
             return new DependencyLink(source, target);
         }
 
-        s_freeLinks = link.NextSource;
-        s_freeLinkCount--;
+        var free = s_freeLinks;
+        var link = free[--count]!;
+        free[count] = null;
+        s_freeLinkCount = count;
         link.Source = source;
         link.Target = target;
-        link.NextSource = null;
         return link;
     }
 
@@ -414,17 +420,21 @@ internal static class ReactiveRuntime
     {
         link.Source = null!;
         link.Target = null!;
-        link.PrevSource = link.PrevTarget = link.NextTarget = null;
+        link.PrevSource = link.NextSource = link.PrevTarget = link.NextTarget = null;
         link.Version = 0;
-        if (s_freeLinkCount >= MaxFreeLinks)
+        var count = s_freeLinkCount;
+        if (count == s_freeLinks.Length)
         {
-            link.NextSource = null;
-            return;
+            if (count == MaxFreeLinks)
+            {
+                return;
+            }
+
+            Array.Resize(ref s_freeLinks, count * 2);
         }
 
-        link.NextSource = s_freeLinks;
-        s_freeLinks = link;
-        s_freeLinkCount++;
+        s_freeLinks[count] = link;
+        s_freeLinkCount = count + 1;
     }
 
     /// <summary>Builds "a → b → a" for the cycle message: the path from the node read again to the observer that read it.</summary>
