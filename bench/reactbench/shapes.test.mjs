@@ -115,18 +115,18 @@ test('a report: the medians over the rounds of each side, in shapes.json order',
     },
   }, SHAPES).split('\n');
   assert.equal(report[0], '2026-01-02 03:04 UTC, 3 interleaved round(s); rt; rt; load average 1.0 2.0 3.0 before, 4.0 5.0 6.0 after.');
-  assert.equal(report[4], '| deep | 2.00 | 1.00 | 2.00 | 0 | 1.00–3.00 |');
-  assert.equal(report[5], '| diamond | 20.0 | 20.0 | 1.00 | 0 | 0.50–3.00 |');
+  assert.equal(report[4], '| deep | 2.00 | 1.00 | 2.00 | 1.00 | 0 | 1.00–3.00 |');
+  assert.equal(report[5], '| diamond | 20.0 | 20.0 | 1.00 | 1.00 | 0 | 0.50–3.00 |');
 });
 
 test('the table: ratio is ViewSync over alien-signals', () => {
   const table = formatTable([
-    { label: 'deep', viewsyncNs: 3000, alienNs: 2000, viewsyncBytes: 0, roundRatios: [1.5, 1.2, 1.8] },
-    { label: 'signal read (untracked)', viewsyncNs: 1.5, alienNs: 3, viewsyncBytes: 80, roundRatios: [0.5] },
+    { label: 'deep', viewsyncNs: 3000, alienNs: 2000, bestRatio: 1.25, viewsyncBytes: 0, roundRatios: [1.5, 1.2, 1.8] },
+    { label: 'signal read (untracked)', viewsyncNs: 1.5, alienNs: 3, bestRatio: 0.5, viewsyncBytes: 80, roundRatios: [0.5] },
   ]).split('\n');
-  assert.equal(table[0], '| shape | ViewSync ns/op | alien-signals ns/op | ratio | ViewSync B/op | ratio per round (min–max) |');
-  assert.equal(table[2], '| deep | 3,000 | 2,000 | 1.50 | 0 | 1.20–1.80 |');
-  assert.equal(table[3], '| signal read (untracked) | 1.50 | 3.00 | 0.50 | 80 | 0.50–0.50 |');
+  assert.equal(table[0], '| shape | ViewSync ns/op | alien-signals ns/op | ratio | best ÷ best | ViewSync B/op | ratio per round (min–max) |');
+  assert.equal(table[2], '| deep | 3,000 | 2,000 | 1.50 | 1.25 | 0 | 1.20–1.80 |');
+  assert.equal(table[3], '| signal read (untracked) | 1.50 | 3.00 | 0.50 | 0.50 | 80 | 0.50–0.50 |');
   assert.equal(median([3, 1, 2]), 2);
   assert.equal(median([4, 1, 2, 3]), 2.5);
 });
